@@ -1,0 +1,3 @@
+"""Pulumi dynamic resource providers for Bandwidth hosted messaging."""
+
+__version__ = "0.1.0"

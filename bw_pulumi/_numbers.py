@@ -1,0 +1,42 @@
+"""Phone-number normalization with the ``phonenumbers`` library (NANP only, as Bandwidth is).
+
+The Dashboard API speaks 10-digit numbers, Catapult speaks E.164: users may write either, or a
+punctuated form, and state must hold one canonical spelling so nothing diffs by format.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+__all__ = ["InvalidNumber", "to_e164", "to_ten_digits"]
+
+_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
+
+
+class InvalidNumber(ValueError):
+    """The value is not a valid North American (NANP) telephone number."""
+
+
+def _parse(value: str) -> phonenumbers.PhoneNumber:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidNumber(f"{value!r} is not a telephone number")
+    try:
+        parsed = phonenumbers.parse(value.strip(), "US")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(f"{value!r} is not a telephone number: {exc}") from None
+    region = phonenumbers.region_code_for_number(parsed)
+    if parsed.country_code != 1 or region not in _NANP_REGIONS:
+        raise InvalidNumber(f"{value!r} is not a NANP (+1) number")
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"{value!r} is not a valid NANP telephone number")
+    return parsed
+
+
+def to_ten_digits(value: str) -> str:
+    """``+1 (919) 555-0100`` -> ``9195550100``, or :class:`InvalidNumber`."""
+    return str(_parse(value).national_number).zfill(10)
+
+
+def to_e164(value: str) -> str:
+    """``919-555-0100`` -> ``+19195550100``, or :class:`InvalidNumber`."""
+    return phonenumbers.format_number(_parse(value), phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,1 @@
+"""Plain-Python clients for the Bandwidth Dashboard (XML) and Catapult v1 (JSON) APIs."""

@@ -1,0 +1,105 @@
+"""Provider configuration: ``bandwidth:*`` stack config with environment variables as fallback.
+
+Settings are built inside the provider process (``ResourceProvider.configure``), never in the
+program, so credentials are never pickled into ``__provider`` nor written to state. A missing
+value fails at first use, naming both the config key and the environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+__all__ = ["DEFAULT_CATAPULT_URL", "DEFAULT_DASHBOARD_URL", "SETTINGS_KEYS", "Settings"]
+
+DEFAULT_DASHBOARD_URL = "https://dashboard.bandwidth.com/api"
+DEFAULT_CATAPULT_URL = "https://api.catapult.inetwork.com"
+
+#: attribute -> (stack config key, environment variable)
+SETTINGS_KEYS: dict[str, tuple[str, str]] = {
+    "account_id": ("bandwidth:accountId", "BANDWIDTH_ACCOUNT_ID"),
+    "username": ("bandwidth:username", "BANDWIDTH_USERNAME"),
+    "password": ("bandwidth:password", "BANDWIDTH_PASSWORD"),
+    "dashboard_url": ("bandwidth:dashboardUrl", "BANDWIDTH_DASHBOARD_URL"),
+    "user_id": ("bandwidth:userId", "BANDWIDTH_USER_ID"),
+    "api_token": ("bandwidth:apiToken", "BANDWIDTH_API_TOKEN"),
+    "api_secret": ("bandwidth:apiSecret", "BANDWIDTH_API_SECRET"),
+    "catapult_url": ("bandwidth:catapultUrl", "BANDWIDTH_CATAPULT_URL"),
+}
+
+_DEFAULTS = {"dashboard_url": DEFAULT_DASHBOARD_URL, "catapult_url": DEFAULT_CATAPULT_URL}
+
+
+def _clean_url(value: str, attr: str) -> str:
+    key, env = SETTINGS_KEYS[attr]
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{key} (env {env}) must be an http(s) URL such as "
+            f"{_DEFAULTS[attr]!r}; got {value!r}"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{key} (env {env}) must not carry a query or fragment; got {value!r}")
+    # One canonical form: no trailing slash, so joining paths never doubles or drops one.
+    return value.strip().rstrip("/")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration; secret fields are excluded from ``repr``."""
+
+    account_id: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    dashboard_url: str = DEFAULT_DASHBOARD_URL
+    user_id: str | None = None
+    api_token: str | None = None
+    api_secret: str | None = field(default=None, repr=False)
+    catapult_url: str = DEFAULT_CATAPULT_URL
+
+    @classmethod
+    def load(
+        cls, config: Mapping[str, object] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Stack config first, then environment variables, then defaults (URLs only)."""
+        config = config or {}
+        env = os.environ if env is None else env
+        values: dict[str, str | None] = {}
+        for attr, (key, var) in SETTINGS_KEYS.items():
+            raw = config.get(key)
+            value = str(raw).strip() if raw is not None else ""
+            if not value:
+                value = env.get(var, "").strip()
+            if attr in _DEFAULTS:
+                values[attr] = _clean_url(value, attr) if value else _DEFAULTS[attr]
+            else:
+                values[attr] = value or None
+        return cls(**values)  # type: ignore[arg-type]
+
+    def require(self, *attrs: str) -> None:
+        """Fail with a message naming every missing key and its environment variable."""
+        missing = [a for a in attrs if not getattr(self, a)]
+        if missing:
+            named = ", ".join(
+                f"{SETTINGS_KEYS[a][0]} (or env {SETTINGS_KEYS[a][1]})" for a in missing
+            )
+            raise ConfigError(
+                f"missing Bandwidth configuration: {named}. Set it with "
+                f"`pulumi config set [--secret] <key> <value>` or export the variable."
+            )
+
+    def dashboard_credentials(self) -> tuple[str, str, str]:
+        """(account id, username, password) or a :class:`ConfigError`."""
+        self.require("account_id", "username", "password")
+        assert self.account_id and self.username and self.password
+        return self.account_id, self.username, self.password
+
+    def catapult_credentials(self) -> tuple[str, str, str]:
+        """(user id, API token, API secret) or a :class:`ConfigError`."""
+        self.require("user_id", "api_token", "api_secret")
+        assert self.user_id and self.api_token and self.api_secret
+        return self.user_id, self.api_token, self.api_secret

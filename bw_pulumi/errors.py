@@ -1,0 +1,173 @@
+"""The bw-pulumi exception tree.
+
+::
+
+    BwPulumiError
+    ├── ConfigError                 missing/invalid provider configuration (names key and env var)
+    ├── BandwidthError              any failed HTTP exchange with Bandwidth
+    │   ├── ValidationError         400 (and the Dashboard's 404-for-validation on subscriptions)
+    │   ├── Unauthorized            401
+    │   ├── Forbidden               403 (access denied, missing role, Catapult 403 rate limits)
+    │   ├── NotFound                404
+    │   ├── Conflict                409
+    │   ├── RateLimited             429 after retries were exhausted
+    │   ├── ServerError             5xx after retries were exhausted
+    │   └── TransportError          connection failures and time-outs after retries
+    └── OrderError                  an order reached a terminal status that is a failure
+        └── OrderTimeout            ``wait_timeout`` ran out while an order was still pending
+
+Every :class:`BandwidthError` carries the HTTP status, method and path (never credentials or
+query strings) and every Bandwidth error code and description found in the response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "BandwidthError",
+    "BwPulumiError",
+    "Conflict",
+    "ConfigError",
+    "ErrorDetail",
+    "Forbidden",
+    "NotFound",
+    "OrderError",
+    "OrderTimeout",
+    "RateLimited",
+    "ServerError",
+    "TransportError",
+    "Unauthorized",
+    "ValidationError",
+    "error_for_status",
+]
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One Bandwidth error: its code (Dashboard number or Catapult slug) and description."""
+
+    code: str | None
+    description: str
+    telephone_numbers: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.description}" if self.code else self.description
+        if self.telephone_numbers:
+            text += f" (numbers: {', '.join(self.telephone_numbers)})"
+        return text
+
+
+class BwPulumiError(Exception):
+    """Base of every error raised by bw-pulumi."""
+
+
+class ConfigError(BwPulumiError):
+    """Provider configuration is missing or invalid."""
+
+
+class BandwidthError(BwPulumiError):
+    """A Bandwidth API call failed; ``details`` holds every code and description returned."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        details: Sequence[ErrorDetail] = (),
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.details: tuple[ErrorDetail, ...] = tuple(details)
+        self.message = message
+        super().__init__(self._render())
+
+    @property
+    def codes(self) -> list[str]:
+        """Bandwidth error codes in the order they were returned."""
+        return [d.code for d in self.details if d.code]
+
+    def _render(self) -> str:
+        where = f"{self.method} {self.path}" if self.method and self.path else ""
+        head = f"Bandwidth {where} failed" if where else "Bandwidth request failed"
+        if self.status is not None:
+            head += f" with HTTP {self.status}"
+        parts = [f"{head}: {self.message}"] if self.message else [head]
+        parts.extend(f"  - {d}" for d in self.details)
+        return "\n".join(parts)
+
+
+class ValidationError(BandwidthError):
+    """Bandwidth rejected the request's content."""
+
+
+class Unauthorized(BandwidthError):
+    """Bandwidth did not accept the credentials."""
+
+
+class Forbidden(BandwidthError):
+    """The credentials lack access to this account, role or resource."""
+
+
+class NotFound(BandwidthError):
+    """The object does not exist (the only error that may mean "gone" on refresh)."""
+
+
+class Conflict(BandwidthError):
+    """The object already exists (duplicate subscription, application or number)."""
+
+
+class RateLimited(BandwidthError):
+    """Bandwidth kept answering 429 after every retry."""
+
+
+class ServerError(BandwidthError):
+    """Bandwidth kept failing with 5xx after every retry."""
+
+
+class TransportError(BandwidthError):
+    """The connection failed or timed out after every retry."""
+
+
+_BY_STATUS: dict[int, type[BandwidthError]] = {
+    400: ValidationError,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: ValidationError,
+    429: RateLimited,
+}
+
+
+def error_for_status(status: int) -> type[BandwidthError]:
+    """The exception class for an HTTP status."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, BandwidthError)
+
+
+class OrderError(BwPulumiError):
+    """A Bandwidth order ended in a failure status; ``details`` lists every error it reported."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        order_id: str | None = None,
+        status: str | None = None,
+        details: Sequence[ErrorDetail] = (),
+    ) -> None:
+        self.order_id = order_id
+        self.status = status
+        self.details: tuple[ErrorDetail, ...] = tuple(details)
+        lines = [message, *(f"  - {d}" for d in self.details)]
+        super().__init__("\n".join(lines))
+
+
+class OrderTimeout(OrderError):
+    """``wait_timeout`` ran out while the order was still pending; the next run resumes it."""
