@@ -10,7 +10,7 @@ these primitives are shared.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Union
+from typing import Any, Union
 
 from lxml import etree
 
@@ -51,7 +51,7 @@ def _new_parser() -> etree.XMLParser:
 
 
 def parse(data: bytes | str) -> etree._Element:
-    """Parse untrusted XML safely; raise :class:`UnsafeXmlError` instead of expanding anything."""
+    """Parse untrusted XML; raise :class:`UnsafeXmlError` rather than expand anything."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_XML_BYTES:
         raise UnsafeXmlError(f"XML body of {len(raw)} bytes exceeds the {MAX_XML_BYTES}-byte limit")
@@ -63,7 +63,8 @@ def parse(data: bytes | str) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         raise UnsafeXmlError(f"malformed XML: {exc}") from None
     tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    docinfo: Any = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
         raise UnsafeXmlError("XML with a DOCTYPE/DTD is refused (entities are never expanded)")
     for node in root.iter():
         if isinstance(node, etree._Entity):
@@ -95,7 +96,7 @@ def find_text(root: etree._Element | None, name: str) -> str | None:
 
 
 def children_named(parent: etree._Element | None, name: str) -> list[etree._Element]:
-    """Direct children named ``name`` (for lists whose items must not be confused with nested ones)."""
+    """Direct children named ``name`` (list items, not same-named nested elements)."""
     if parent is None:
         return []
     return [child for child in parent if child.tag == name]
@@ -156,6 +157,4 @@ def _to_text(value: object) -> str:
 
 def to_bytes(node: etree._Element) -> bytes:
     """Serialize with the standalone UTF-8 prolog Bandwidth uses."""
-    return bytes(
-        etree.tostring(node, xml_declaration=True, encoding="UTF-8", standalone=True)
-    )
+    return bytes(etree.tostring(node, xml_declaration=True, encoding="UTF-8", standalone=True))

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 __all__ = [
     "BandwidthError",
     "BwPulumiError",
-    "Conflict",
     "ConfigError",
+    "Conflict",
     "ErrorDetail",
     "Forbidden",
     "NotFound",

@@ -1,0 +1,208 @@
+"""Plumbing shared by every provider: configuration, shared clients, diff and check helpers.
+
+Providers are pickled into state by reference and configured in the plugin process, so they hold
+no state of their own: settings, HTTP sessions and caches live in this module, one per process,
+shared by the engine's four worker threads.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.output import Unknown
+
+from ..clients.catapult import CatapultClient
+from ..clients.dashboard import DashboardClient
+from ..config import SETTINGS_KEYS, Settings
+
+__all__ = [
+    "IN_SERVICE",
+    "IN_SERVICE_CACHE_SECONDS",
+    "BaseProvider",
+    "Failures",
+    "InServiceCache",
+    "diff_props",
+    "is_unknown",
+    "log",
+    "user_props",
+]
+
+PROVIDER_KEY = "__provider"
+#: How long an in-service answer is reused inside one provider process (order -> bindings).
+IN_SERVICE_CACHE_SECONDS = 120.0
+#: Parallel per-number lookups inside one provider call (the HTTP pool holds more than this).
+LOOKUP_CONCURRENCY = 8
+
+_clients_lock = threading.Lock()
+_dashboard_clients: dict[tuple[str, ...], DashboardClient] = {}
+_catapult_clients: dict[tuple[str, ...], CatapultClient] = {}
+
+
+def is_unknown(value: object) -> bool:
+    """True for a value not known yet (preview), at the top level or anywhere inside."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def user_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Props without the engine's ``__provider`` and without ``None`` values."""
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
+
+
+def log(message: str) -> None:
+    """Progress line: the engine relays a dynamic plugin's stderr to the user."""
+    print(f"bw-pulumi: {message}", file=sys.stderr, flush=True)
+
+
+class Failures(list[CheckFailure]):
+    """Collects ``CheckFailure``s; each names the offending input."""
+
+    def add(self, prop: str, reason: str) -> None:
+        self.append(CheckFailure(prop, reason))
+
+
+class InServiceCache:
+    """Process-wide memory of ``GET /inserviceNumbers/{tn}`` answers.
+
+    ImportTnOrder confirms its numbers in service and the PhoneNumber bindings of the same run
+    need the same answers: sharing them halves the Dashboard traffic of a large ``up``.
+    """
+
+    def __init__(self, ttl: float = IN_SERVICE_CACHE_SECONDS) -> None:
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._answers: dict[str, tuple[bool, float]] = {}
+
+    def put(self, tn: str, in_service: bool) -> None:
+        with self._lock:
+            self._answers[tn] = (in_service, time.monotonic())
+
+    def get(self, tn: str) -> bool | None:
+        with self._lock:
+            hit = self._answers.get(tn)
+        if hit is None or time.monotonic() - hit[1] > self._ttl:
+            return None
+        return hit[0]
+
+    def lookup(self, client: DashboardClient, tn: str, *, fresh: bool = False) -> bool:
+        cached = None if fresh else self.get(tn)
+        if cached is not None:
+            return cached
+        answer = client.is_in_service(tn)
+        self.put(tn, answer)
+        return answer
+
+    def lookup_many(
+        self, client: DashboardClient, tns: Iterable[str], *, fresh: bool = False
+    ) -> dict[str, bool]:
+        """Answers for many numbers, a few lookups at a time (one round trip each)."""
+        numbers = list(dict.fromkeys(tns))
+        if len(numbers) <= 1:
+            return {tn: self.lookup(client, tn, fresh=fresh) for tn in numbers}
+        with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY) as pool:
+            answers = pool.map(lambda tn: self.lookup(client, tn, fresh=fresh), numbers)
+            return dict(zip(numbers, answers, strict=True))
+
+
+IN_SERVICE = InServiceCache()
+
+
+class BaseProvider(ResourceProvider):
+    """Configuration and clients; pickles to a bare class reference (no settings, no secrets)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Belt and braces: even if an attribute were set, nothing of the instance is pickled.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        return None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = Settings.load(
+            {key: req.config.get(key) for key, _ in SETTINGS_KEYS.values()}
+        )
+
+    @property
+    def settings(self) -> Settings:
+        settings = getattr(self, "_settings", None)
+        if settings is None:  # called directly in tests, or by an engine that skipped Configure
+            settings = self._settings = Settings.load()
+        return settings
+
+    def dashboard(self) -> DashboardClient:
+        account_id, username, password = self.settings.dashboard_credentials()
+        key = (self.settings.dashboard_url, account_id, username, password)
+        with _clients_lock:
+            client = _dashboard_clients.get(key)
+            if client is None:
+                client = DashboardClient(
+                    self.settings.dashboard_url, account_id, username, password
+                )
+                _dashboard_clients[key] = client
+            return client
+
+    def catapult(self) -> CatapultClient:
+        user_id, token, secret = self.settings.catapult_credentials()
+        key = (self.settings.catapult_url, user_id, token, secret)
+        with _clients_lock:
+            client = _catapult_clients.get(key)
+            if client is None:
+                client = CatapultClient(self.settings.catapult_url, user_id, token, secret)
+                _catapult_clients[key] = client
+            return client
+
+
+Normalizer = Callable[[Any], Any]
+
+
+def diff_props(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    update_keys: Iterable[str],
+    replace_keys: Iterable[str] = (),
+    accept_server_value: Iterable[str] = (),
+    normalize: Mapping[str, Normalizer] | None = None,
+    delete_before_replace: bool = False,
+) -> DiffResult:
+    """Explicit diff over the named inputs; ``__provider`` and outputs are never compared.
+
+    ``accept_server_value`` keys are not diffed when the program leaves them unset (the server's
+    default stands). An unknown replace trigger means "replace"; any other unknown, "changed".
+    """
+    normalize = normalize or {}
+    replace_set = set(replace_keys)
+    accept = set(accept_server_value)
+    changes: list[str] = []
+    for key in [*replace_set, *update_keys]:
+        new = news.get(key)
+        if is_unknown(new):
+            changes.append(key)
+            continue
+        if new is None and key in accept:
+            continue
+        norm = normalize.get(key, _identity)
+        if norm(olds.get(key)) != norm(new):
+            changes.append(key)
+    replaces = sorted(k for k in changes if k in replace_set)
+    return DiffResult(
+        changes=bool(changes),
+        replaces=replaces,
+        stables=[],
+        delete_before_replace=delete_before_replace and bool(replaces),
+    )
+
+
+def _identity(value: Any) -> Any:
+    return value

@@ -1,0 +1,231 @@
+"""Application: a Catapult (v1) messaging application (``/v1/users/{userId}/applications``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..clients.catapult import ApplicationInfo
+from ..errors import NotFound, ServerError, TransportError
+from ._provider import BaseProvider, Failures, diff_props, is_unknown, log, user_props
+from .subscription import check_url
+
+__all__ = ["Application", "ApplicationArgs", "ApplicationProvider"]
+
+# snake_case input -> Catapult JSON field (bandwidth-api.md 10)
+_FIELDS = {
+    "name": "name",
+    "incoming_message_url": "incomingMessageUrl",
+    "incoming_message_url_callback_timeout": "incomingMessageUrlCallbackTimeout",
+    "incoming_message_fallback_url": "incomingMessageFallbackUrl",
+    "callback_http_method": "callbackHttpMethod",
+    "incoming_call_url": "incomingCallUrl",
+    "incoming_call_fallback_url": "incomingCallFallbackUrl",
+    "auto_answer": "autoAnswer",
+}
+_INPUTS = (*_FIELDS, "adopt_application_id")
+_URLS = ("incoming_message_url", "incoming_message_fallback_url", "incoming_call_url",
+         "incoming_call_fallback_url")  # fmt: skip
+#: Catapult caps callback timeouts at 10,000 ms (bandwidth-api.md 10).
+MAX_CALLBACK_TIMEOUT_MS = 10_000
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+class ApplicationProvider(BaseProvider):
+    """Catapult application CRUD. See :class:`Application`."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = dict(news)
+        failures = Failures()
+        name = news.get("name")
+        if not is_unknown(name) and (not isinstance(name, str) or not name.strip()):
+            failures.add("name", "name is required and must be a non-empty string")
+        for prop in _URLS:
+            if not is_unknown(news.get(prop)):
+                inputs[prop] = check_url(failures, prop, news.get(prop), required=False)
+        for primary, fallback in (
+            ("incoming_message_url", "incoming_message_fallback_url"),
+            ("incoming_call_url", "incoming_call_fallback_url"),
+        ):
+            if news.get(fallback) is not None and news.get(primary) is None:
+                failures.add(fallback, f"{fallback} needs {primary}")
+        if news.get("incoming_message_url") is None and news.get("incoming_call_url") is None:
+            failures.add("incoming_message_url", "set incoming_message_url or incoming_call_url")
+        timeout = news.get("incoming_message_url_callback_timeout")
+        if timeout is not None and not is_unknown(timeout):
+            ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
+            if not ok or int(timeout) != timeout or not 0 < timeout <= MAX_CALLBACK_TIMEOUT_MS:
+                failures.add(
+                    "incoming_message_url_callback_timeout",
+                    f"must be whole milliseconds in 1..{MAX_CALLBACK_TIMEOUT_MS}; got {timeout!r}",
+                )
+            else:
+                inputs["incoming_message_url_callback_timeout"] = int(timeout)
+        method = news.get("callback_http_method")
+        if method is not None and not is_unknown(method):
+            if _upper(method) not in ("GET", "POST"):
+                failures.add("callback_http_method", f"must be GET or POST; got {method!r}")
+            else:
+                inputs["callback_http_method"] = _upper(method)
+        auto = news.get("auto_answer")
+        if auto is not None and not is_unknown(auto) and not isinstance(auto, bool):
+            failures.add("auto_answer", f"auto_answer must be true or false; got {auto!r}")
+        return CheckResult({k: v for k, v in inputs.items() if v is not None}, list(failures))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Catapult echoes callbackHttpMethod in lower case (bandwidth-api.md 10); unset optional
+        # fields accept the server's default instead of diffing forever.
+        return diff_props(
+            olds,
+            news,
+            update_keys=_FIELDS,
+            accept_server_value=[k for k in _FIELDS if k != "name"],
+            normalize={"callback_http_method": _upper},
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = user_props(props)
+        client = self.catapult()
+        adopt = inputs.get("adopt_application_id")
+        if adopt:
+            try:
+                live = client.get_application(adopt)
+            except NotFound:
+                raise NotFound(
+                    f"adopt_application_id {adopt} does not exist for Catapult user "
+                    f"{self.settings.user_id}; remove the input to create a new application"
+                ) from None
+            changed = _changed_fields(_live_inputs(live), inputs)
+            if changed:
+                client.update_application(adopt, changed)
+            return CreateResult(adopt, _outputs(inputs, client.get_application(adopt)))
+        body = {_FIELDS[k]: v for k, v in inputs.items() if k in _FIELDS}
+        try:
+            app_id = client.create_application(body)
+        except (TransportError, ServerError):
+            # The POST may have landed: adopt an application with our exact name and URLs.
+            found = [
+                a.application_id
+                for a in client.list_applications()
+                if not _changed_fields(_live_inputs(a), inputs)
+            ]
+            if len(found) != 1:
+                raise
+            log(f"application create was interrupted; found {found[0]} and resumed it")
+            app_id = found[0]
+        return CreateResult(app_id, _outputs(inputs, None, app_id))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = self.catapult().get_application(id_)
+        except NotFound:
+            return ReadResult(None, {})
+        state = user_props(props)
+        live_inputs = _live_inputs(live)
+        # Inputs the program set take the live value (drift shows); unset ones stay unset.
+        inputs = {k: live_inputs.get(k) for k in _FIELDS if k in state or k == "name"}
+        if "adopt_application_id" in state:
+            inputs["adopt_application_id"] = state["adopt_application_id"]
+        inputs = {k: v for k, v in inputs.items() if v is not None}
+        return ReadResult(id_, _outputs(inputs, live), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = user_props(news)
+        changed = _changed_fields(user_props(olds), inputs)
+        if changed:
+            self.catapult().update_application(id_, changed)  # partial update: changes only
+        merged = {**{k: olds[k] for k in _FIELDS if olds.get(k) is not None}, **inputs}
+        return UpdateResult(_outputs(merged, None, id_))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        try:
+            self.catapult().delete_application(id_)
+        except NotFound:
+            pass
+
+
+ApplicationProvider.__module__ = "bw_pulumi"
+
+
+def _live_inputs(live: ApplicationInfo) -> dict[str, Any]:
+    return {k: getattr(live, k) for k in _FIELDS if getattr(live, k) is not None}
+
+
+def _changed_fields(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """Catapult fields whose wanted (set) value differs from the current one."""
+    return {
+        _FIELDS[k]: v
+        for k, v in wanted.items()
+        if k in _FIELDS and v is not None and _upper(current.get(k)) != _upper(v)
+    }
+
+
+def _outputs(
+    inputs: Mapping[str, Any], live: ApplicationInfo | None, app_id: str | None = None
+) -> dict[str, Any]:
+    outs: dict[str, Any] = dict(_live_inputs(live)) if live else {}
+    outs.update({k: v for k, v in inputs.items() if k in _INPUTS and v is not None})
+    outs["application_id"] = live.application_id if live else app_id
+    return outs
+
+
+@dataclass
+class ApplicationArgs:
+    """Inputs of :class:`Application`; every one updates in place."""
+
+    name: pulumi.Input[str]
+    """Application name."""
+    incoming_message_url: pulumi.Input[str] | None = None
+    """Where Catapult delivers inbound SMS events."""
+    incoming_message_url_callback_timeout: pulumi.Input[int] | None = None
+    """Callback timeout in milliseconds (1..10000)."""
+    incoming_message_fallback_url: pulumi.Input[str] | None = None
+    """Tried when ``incoming_message_url`` fails."""
+    callback_http_method: pulumi.Input[str] | None = None
+    """``GET`` or ``POST`` (any case; Catapult's default is POST)."""
+    incoming_call_url: pulumi.Input[str] | None = None
+    """Where Catapult delivers inbound call events."""
+    incoming_call_fallback_url: pulumi.Input[str] | None = None
+    """Tried when ``incoming_call_url`` fails."""
+    auto_answer: pulumi.Input[bool] | None = None
+    """Answer incoming calls automatically (Catapult's default is true)."""
+    adopt_application_id: pulumi.Input[str] | None = None
+    """Take over this existing application; destroy then deletes it."""
+
+
+class Application(Resource, module="bandwidth", name="Application"):
+    """A Catapult (v1) messaging application that receives a number's inbound SMS.
+
+    Manages ``/v1/users/{userId}/applications/{id}``; every input updates in place (Catapult's
+    partial POST update, changed fields only). Refresh reports an application deleted outside
+    Pulumi (the next ``up`` re-creates it) and fields edited in the portal (the next ``up`` puts
+    them back). Inputs left unset accept whatever default Catapult applies.
+
+    Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
+    ``adopt_application_id`` to take over an existing application: create converges it to these
+    inputs, and ``pulumi destroy`` then deletes it.
+    """
+
+    application_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    incoming_message_url: pulumi.Output[str | None]
+    incoming_message_url_callback_timeout: pulumi.Output[int | None]
+    incoming_message_fallback_url: pulumi.Output[str | None]
+    callback_http_method: pulumi.Output[str | None]
+    incoming_call_url: pulumi.Output[str | None]
+    incoming_call_fallback_url: pulumi.Output[str | None]
+    auto_answer: pulumi.Output[bool | None]
+
+    def __init__(
+        self, resource_name: str, args: ApplicationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
+        props["application_id"] = None
+        super().__init__(ApplicationProvider(), resource_name, props, opts)

@@ -1,0 +1,213 @@
+"""PhoneNumber: a Dashboard number bound to a Catapult application (Catapult ``/phoneNumbers``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from .._numbers import InvalidNumber, to_e164, to_ten_digits
+from ..clients.catapult import NumberInfo
+from ..errors import BwPulumiError, Conflict, NotFound, ServerError, TransportError
+from ._provider import IN_SERVICE, BaseProvider, Failures, diff_props, is_unknown, log, user_props
+
+__all__ = ["NumberNotInService", "PhoneNumber", "PhoneNumberArgs", "PhoneNumberProvider"]
+
+_INPUTS = ("number", "application_id", "name", "adopt_existing")
+
+
+class NumberNotInService(BwPulumiError):
+    """The number is not in service on the Dashboard account, so Catapult cannot import it."""
+
+
+def national_format(e164: str) -> str:
+    """``+19195550100`` -> ``(919) 555-0100``, the form Catapult reports as ``nationalNumber``."""
+    return phonenumbers.format_number(
+        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+
+
+class PhoneNumberProvider(BaseProvider):
+    """Catapult number import (provider ``bandwidth-dashboard``). See :class:`PhoneNumber`."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = dict(news)
+        failures = Failures()
+        number = news.get("number")
+        if not is_unknown(number):
+            try:
+                inputs["number"] = to_e164(str(number) if number is not None else "")
+            except InvalidNumber as exc:
+                failures.add("number", str(exc))
+        app = news.get("application_id")
+        if not is_unknown(app) and (not isinstance(app, str) or not app.strip()):
+            failures.add("application_id", "application_id is required (a Catapult application id)")
+        name = news.get("name")
+        if name is not None and not is_unknown(name) and not isinstance(name, str):
+            failures.add("name", f"name must be a string; got {name!r}")
+        adopt = news.get("adopt_existing")
+        if adopt is not None and not is_unknown(adopt) and not isinstance(adopt, bool):
+            failures.add("adopt_existing", f"adopt_existing must be true or false; got {adopt!r}")
+        return CheckResult(inputs, list(failures))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # A number can be bound once per Catapult user: a new number must be unbound first.
+        return diff_props(
+            olds,
+            news,
+            replace_keys=("number",),
+            update_keys=("application_id", "name"),
+            accept_server_value=("name",),
+            delete_before_replace=True,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = user_props(props)
+        number, app_id, name = inputs["number"], inputs["application_id"], inputs.get("name")
+        catapult = self.catapult()
+        if inputs.get("adopt_existing"):
+            try:
+                live = catapult.get_number(number)
+            except NotFound:
+                live = None
+            if live is not None:
+                self._converge(live, app_id, name)
+                return CreateResult(live.number_id, _outputs(inputs, live.number_id, True))
+        account_id, username, password = self.settings.dashboard_credentials()
+        if not IN_SERVICE.lookup(self.dashboard(), to_ten_digits(number)):
+            raise NumberNotInService(
+                f"{number} is not in service on Dashboard account {account_id}, so Catapult "
+                f"cannot import it. Import it first (ImportTnOrder) and make this PhoneNumber "
+                f"depend on that order (pass the order's imported_numbers or depends_on)."
+            )
+        ambiguous = False
+        for attempt in (1, 2):
+            try:
+                number_id = catapult.import_number(
+                    number, app_id, name=name,
+                    account_id=account_id, username=username, password=password,
+                )  # fmt: skip
+                break
+            except (TransportError, ServerError):
+                if attempt == 2:
+                    raise
+                ambiguous = True  # the first POST may have landed: a 409 next means it did
+            except Conflict as exc:
+                if not ambiguous:
+                    raise Conflict(
+                        f"{number} is already on Catapult user {self.settings.user_id}. Set "
+                        f"adopt_existing=True to take it over (destroy will then release it), "
+                        f"or remove it from the other stack first",
+                        status=exc.status,
+                        method=exc.method,
+                        path=exc.path,
+                        details=exc.details,
+                    ) from None
+                live = catapult.get_number(number)
+                log(f"import of {number} was interrupted; found {live.number_id} and resumed it")
+                self._converge(live, app_id, name)
+                number_id = live.number_id
+                break
+        return CreateResult(number_id, _outputs(inputs, number_id, True))
+
+    def _converge(self, live: NumberInfo, app_id: str, name: str | None) -> None:
+        changes: dict[str, Any] = {}
+        if live.application_id != app_id:
+            changes["application_id"] = app_id
+        if name is not None and live.name != name:
+            changes["name"] = name
+        if changes:
+            self.catapult().update_number(live.number_id, **changes)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = self.catapult().get_number(id_)
+        except NotFound:
+            return ReadResult(None, {})
+        state = user_props(props)
+        in_service = IN_SERVICE.lookup(self.dashboard(), to_ten_digits(live.number))
+        inputs = {k: state[k] for k in _INPUTS if k in state}
+        inputs["number"] = live.number
+        inputs["application_id"] = live.application_id or ""
+        if live.name is not None and "name" in state:
+            inputs["name"] = live.name
+        return ReadResult(id_, _outputs(inputs, id_, in_service), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = user_props(news)
+        changes: dict[str, Any] = {}
+        if olds.get("application_id") != inputs["application_id"]:
+            changes["application_id"] = inputs["application_id"]
+        if inputs.get("name") is not None and olds.get("name") != inputs["name"]:
+            changes["name"] = inputs["name"]
+        if changes:
+            self.catapult().update_number(id_, **changes)
+        if "name" not in inputs and olds.get("name") is not None:
+            inputs["name"] = olds["name"]
+        return UpdateResult(_outputs(inputs, id_, bool(olds.get("in_service", True))))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        try:
+            self.catapult().delete_number(id_)
+        except NotFound:
+            pass
+
+
+PhoneNumberProvider.__module__ = "bw_pulumi"
+
+
+def _outputs(inputs: dict[str, Any], number_id: str, in_service: bool) -> dict[str, Any]:
+    outs = {k: inputs[k] for k in _INPUTS if inputs.get(k) is not None}
+    outs.update(
+        number_id=number_id,
+        national_number=national_format(inputs["number"]),
+        in_service=in_service,
+    )
+    return outs
+
+
+@dataclass
+class PhoneNumberArgs:
+    """Inputs of :class:`PhoneNumber`. ``number`` replaces; the others update in place."""
+
+    number: pulumi.Input[str]
+    """The number, in any common form (stored as E.164)."""
+    application_id: pulumi.Input[str]
+    """The Catapult application that receives this number's messages."""
+    name: pulumi.Input[str] | None = None
+    """A label shown in Catapult."""
+    adopt_existing: pulumi.Input[bool] | None = None
+    """Take over the number if it is already on the Catapult user; destroy then releases it."""
+
+
+class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
+    """Binds one hosted number to a Catapult application (a ``bandwidth-dashboard`` import).
+
+    Create requires the number in service on the Dashboard account (import it with
+    :class:`ImportTnOrder` first) and paces itself to Catapult's documented import budget.
+    Changing ``number`` replaces the binding (delete first); ``application_id`` and ``name``
+    update in place. Refresh reports a binding deleted outside Pulumi (re-created by the next
+    ``up``), a number moved to another application (moved back), and ``in_service`` from the
+    Dashboard.
+
+    Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
+    ``adopt_existing=True`` to take over a number already on the Catapult user; ``pulumi
+    destroy`` then releases it.
+    """
+
+    number_id: pulumi.Output[str]
+    number: pulumi.Output[str]
+    national_number: pulumi.Output[str]
+    application_id: pulumi.Output[str]
+    name: pulumi.Output[str | None]
+    in_service: pulumi.Output[bool]
+
+    def __init__(
+        self, resource_name: str, args: PhoneNumberArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
+        props.update(number_id=None, national_number=None, in_service=None)
+        super().__init__(PhoneNumberProvider(), resource_name, props, opts)

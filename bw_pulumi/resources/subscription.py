@@ -1,0 +1,292 @@
+"""Subscription: a Dashboard order-status callback subscription (``/subscriptions``)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..clients.dashboard import SubscriptionSpec
+from ..errors import Conflict, NotFound, ServerError, TransportError
+from ._provider import BaseProvider, Failures, diff_props, is_unknown, log, user_props
+
+__all__ = ["DEFAULT_EXPIRY", "Subscription", "SubscriptionArgs", "SubscriptionProvider"]
+
+#: ~99 years, as Bandwidth's guides recommend (bandwidth-api.md 2.1); the API default is one day.
+DEFAULT_EXPIRY = 3122064000
+#: A subscription with less life left than this (or half its requested expiry) is renewed.
+RENEW_BELOW_SECONDS = 7 * 24 * 3600
+
+# Exact spellings matter: `importtnorders` is all lowercase, `removeImportedTnOrders` camelCase
+# (bandwidth-api.md 2.1 and 14.3). Users may write any case; we send the canonical one.
+_ORDER_TYPES = {
+    name.lower(): name
+    for name in (
+        "portins", "orders", "portouts", "disconnects", "dldas", "lsrorders", "e911s",
+        "tnoptions", "externalTns", "lidb", "bulkPortins", "importtnorders",
+        "removeImportedTnOrders", "csrs", "emergencyNotificationGroup",
+        "emergencyEndpointGroup", "tollfreePortingValidations",
+    )
+}  # fmt: skip
+
+_INPUTS = (
+    "order_type", "callback_url", "expiry", "callback_user", "callback_password", "public_key",
+    "order_id", "adopt_subscription_id",
+)  # fmt: skip
+_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+
+
+def check_url(failures: Failures, prop: str, value: Any, *, required: bool) -> str | None:
+    """Validate and strip an http(s) URL input; record a failure naming ``prop``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            failures.add(prop, f"{prop} is required")
+        return None
+    if not isinstance(value, str) or not _URL.match(value.strip()):
+        failures.add(prop, f"{prop} must be an http:// or https:// URL; got {value!r}")
+        return value if isinstance(value, str) else None
+    return value.strip()
+
+
+class SubscriptionProvider(BaseProvider):
+    """Dashboard subscription CRUD. See :class:`Subscription`."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = dict(news)
+        failures = Failures()
+        order_type = news.get("order_type")
+        if not is_unknown(order_type):
+            canonical = _ORDER_TYPES.get(str(order_type or "").lower())
+            if canonical is None:
+                failures.add(
+                    "order_type",
+                    f"unknown order_type {order_type!r}; use e.g. 'importtnorders' or "
+                    f"'removeImportedTnOrders' (one of {sorted(_ORDER_TYPES.values())})",
+                )
+            else:
+                inputs["order_type"] = canonical
+        if not is_unknown(news.get("callback_url")):
+            inputs["callback_url"] = check_url(
+                failures, "callback_url", news.get("callback_url"), required=True
+            )
+        expiry = news.get("expiry", DEFAULT_EXPIRY)
+        if not is_unknown(expiry):
+            if isinstance(expiry, bool) or not isinstance(expiry, (int, float)) or expiry <= 0:
+                failures.add(
+                    "expiry", f"expiry must be a positive number of seconds; got {expiry!r}"
+                )
+            elif int(expiry) != expiry:
+                failures.add("expiry", f"expiry must be whole seconds; got {expiry!r}")
+            else:
+                inputs["expiry"] = int(expiry)
+        user, password = news.get("callback_user"), news.get("callback_password")
+        if not (is_unknown(user) or is_unknown(password)) and bool(user) != bool(password):
+            # Bandwidth error 14505: Basic auth needs both a username and a password.
+            failures.add(
+                "callback_password" if user else "callback_user",
+                "callback_user and callback_password must be given together",
+            )
+        for prop in ("order_id", "adopt_subscription_id"):
+            value = news.get(prop)
+            if value is not None and not is_unknown(value) and not _is_uuid(value):
+                failures.add(prop, f"{prop} must be a Bandwidth id (a UUID); got {value!r}")
+        return CheckResult(inputs, list(failures))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Expiry is compared against the *requested* value kept in state, never the countdown the
+        # API returns, and the password against the last one we sent (GET never returns it).
+        return diff_props(
+            olds,
+            news,
+            replace_keys=("order_type", "order_id"),
+            update_keys=(
+                "callback_url",
+                "expiry",
+                "callback_user",
+                "callback_password",
+                "public_key",
+            ),
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = user_props(props)
+        client = self.dashboard()
+        spec = _spec(inputs)
+        adopt = inputs.get("adopt_subscription_id")
+        if adopt:
+            try:
+                client.get_subscription(adopt)
+            except NotFound:
+                raise NotFound(
+                    f"adopt_subscription_id {adopt} does not exist on account "
+                    f"{self.settings.account_id}; remove the input to create a new subscription"
+                ) from None
+            client.update_subscription(adopt, spec)  # converge the adopted object to the program
+            return CreateResult(adopt, _outputs(inputs, adopt))
+        try:
+            sub_id = client.create_subscription(spec)
+        except Conflict as exc:
+            existing = _matching(client, spec)
+            hint = f" (existing: {', '.join(existing)})" if existing else ""
+            raise Conflict(
+                f"a subscription for {spec.order_type} -> {spec.callback_url} already exists"
+                f"{hint}; set adopt_subscription_id to take it over (destroy will then delete it)",
+                status=exc.status,
+                method=exc.method,
+                path=exc.path,
+                details=exc.details,
+            ) from None
+        except (TransportError, ServerError):
+            # The POST may have landed before the failure; adopt our object rather than duplicate.
+            found = _matching(client, spec)
+            if len(found) != 1:
+                raise
+            log(f"subscription create was interrupted; found {found[0]} and resumed it")
+            sub_id = found[0]
+        return CreateResult(sub_id, _outputs(inputs, sub_id))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = self.dashboard().get_subscription(id_)
+        except NotFound:
+            return ReadResult(None, {})
+        state = user_props(props)
+        inputs = {k: state[k] for k in _INPUTS if k in state}
+        for key, value in (
+            ("callback_url", live.callback_url),
+            ("callback_user", live.callback_user),
+            (
+                "order_type",
+                live.order_type and _ORDER_TYPES.get(live.order_type.lower(), live.order_type),
+            ),
+            ("order_id", live.order_id),
+        ):
+            if value is not None or key in inputs:
+                inputs[key] = value
+        inputs = {k: v for k, v in inputs.items() if v is not None}
+        requested = int(inputs.get("expiry", DEFAULT_EXPIRY))
+        remaining = live.expiry_remaining
+        if remaining is not None and remaining < min(RENEW_BELOW_SECONDS, requested // 2):
+            # Expiry counts down on Bandwidth (bandwidth-api.md 2.4); only a nearly expired
+            # subscription is drift, so the next `up` renews it with a full PUT.
+            inputs["expiry"] = remaining
+        return ReadResult(id_, _outputs(inputs, id_), inputs)
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = user_props(news)
+        # PUT is a full replace on Bandwidth: resend every field, the password included.
+        self.dashboard().update_subscription(id_, _spec(inputs))
+        return UpdateResult(_outputs(inputs, id_))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        try:
+            self.dashboard().delete_subscription(id_)
+        except NotFound:
+            pass
+
+
+SubscriptionProvider.__module__ = "bw_pulumi"
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _spec(inputs: Mapping[str, Any]) -> SubscriptionSpec:
+    return SubscriptionSpec(
+        order_type=inputs["order_type"],
+        callback_url=inputs["callback_url"],
+        expiry=int(inputs.get("expiry", DEFAULT_EXPIRY)),
+        callback_user=inputs.get("callback_user"),
+        callback_password=inputs.get("callback_password"),
+        public_key=inputs.get("public_key"),
+        order_id=inputs.get("order_id"),
+    )
+
+
+def _matching(client: Any, spec: SubscriptionSpec) -> list[str]:
+    return [
+        s.subscription_id
+        for s in client.list_subscriptions(order_type=spec.order_type, order_id=spec.order_id)
+        if s.callback_url == spec.callback_url and (s.order_id or None) == spec.order_id
+    ]
+
+
+def _outputs(inputs: Mapping[str, Any], sub_id: str) -> dict[str, Any]:
+    outs = {k: inputs[k] for k in _INPUTS if inputs.get(k) is not None}
+    outs.setdefault("expiry", DEFAULT_EXPIRY)
+    outs["subscription_id"] = sub_id
+    return outs
+
+
+@dataclass
+class SubscriptionArgs:
+    """Inputs of :class:`Subscription`.
+
+    ``order_type`` and ``order_id`` replace the subscription when changed; every other input is
+    updated in place (a full PUT that resends the password).
+    """
+
+    order_type: pulumi.Input[str]
+    """Order type to notify: ``importtnorders`` or ``removeImportedTnOrders`` (any case)."""
+    callback_url: pulumi.Input[str]
+    """Where Bandwidth POSTs ``Notification`` documents (http or https)."""
+    expiry: pulumi.Input[int] | None = None
+    """Lifetime in seconds (default ~99 years); drift only when nearly expired."""
+    callback_user: pulumi.Input[str] | None = None
+    """Basic-auth user Bandwidth answers the callback challenge with."""
+    callback_password: pulumi.Input[str] | None = None
+    """Basic-auth password; always secret in state, never returned by Bandwidth."""
+    public_key: pulumi.Input[str] | None = None
+    """Base64 certificate for mutual TLS on the callback."""
+    order_id: pulumi.Input[str] | None = None
+    """Limit notifications to one order (UUID)."""
+    adopt_subscription_id: pulumi.Input[str] | None = None
+    """Take over this existing subscription instead of creating one; destroy then deletes it."""
+
+
+class Subscription(Resource, module="bandwidth", name="Subscription"):
+    """A Bandwidth Dashboard callback subscription for order-status notifications.
+
+    Manages ``/accounts/{accountId}/subscriptions/{id}``. Changing ``order_type`` or ``order_id``
+    replaces it; everything else updates in place. Refresh reports a subscription deleted outside
+    Pulumi (the next ``up`` re-creates it) and edits to its URL, user or order filter; the
+    counting-down expiry shows as drift only when less than a week (or half the requested expiry)
+    is left, so the next ``up`` renews it; the write-only password never shows as drift.
+
+    Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
+    ``adopt_subscription_id`` to take over an existing subscription: create converges it to these
+    inputs, and ``pulumi destroy`` then deletes it.
+    """
+
+    subscription_id: pulumi.Output[str]
+    order_type: pulumi.Output[str]
+    callback_url: pulumi.Output[str]
+    expiry: pulumi.Output[int]
+    callback_user: pulumi.Output[str | None]
+    callback_password: pulumi.Output[str | None]
+    public_key: pulumi.Output[str | None]
+    order_id: pulumi.Output[str | None]
+
+    def __init__(
+        self, resource_name: str, args: SubscriptionArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
+        if props["expiry"] is None:
+            props["expiry"] = DEFAULT_EXPIRY
+        if props["callback_password"] is not None:
+            props["callback_password"] = pulumi.Output.secret(props["callback_password"])
+        props["subscription_id"] = None
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["callback_password"])
+        )
+        super().__init__(SubscriptionProvider(), resource_name, props, opts)
