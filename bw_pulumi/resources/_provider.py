@@ -82,25 +82,26 @@ class InServiceCache:
     def __init__(self, ttl: float = IN_SERVICE_CACHE_SECONDS) -> None:
         self._ttl = ttl
         self._lock = threading.Lock()
-        self._answers: dict[str, tuple[bool, float]] = {}
+        self._answers: dict[tuple[int, str], tuple[bool, float]] = {}
 
-    def put(self, tn: str, in_service: bool) -> None:
+    def put(self, client: DashboardClient, tn: str, in_service: bool) -> None:
         with self._lock:
-            self._answers[tn] = (in_service, time.monotonic())
+            self._answers[(id(client), tn)] = (in_service, time.monotonic())
 
-    def get(self, tn: str) -> bool | None:
+    def get(self, client: DashboardClient, tn: str) -> bool | None:
+        """The remembered answer for ``tn`` on ``client``'s account, if still fresh."""
         with self._lock:
-            hit = self._answers.get(tn)
+            hit = self._answers.get((id(client), tn))
         if hit is None or time.monotonic() - hit[1] > self._ttl:
             return None
         return hit[0]
 
     def lookup(self, client: DashboardClient, tn: str, *, fresh: bool = False) -> bool:
-        cached = None if fresh else self.get(tn)
+        cached = None if fresh else self.get(client, tn)
         if cached is not None:
             return cached
         answer = client.is_in_service(tn)
-        self.put(tn, answer)
+        self.put(client, tn, answer)
         return answer
 
     def lookup_many(

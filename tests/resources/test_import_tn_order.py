@@ -1,0 +1,277 @@
+"""ImportTnOrder provider against the emulator: every status path, resume, update, refresh, delete."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.output import Unknown
+
+from bw_pulumi import ImportTnOrderProvider
+from bw_pulumi.clients.dashboard import Address, ImportOrderRequest
+from bw_pulumi.emulator import Emulator
+from bw_pulumi.errors import OrderError, OrderTimeout
+from bw_pulumi.resources.import_tn_order import default_customer_order_id
+
+from .conftest import SUBSCRIBER, configured, dashboard, order_inputs
+
+A, B, C = "9195550101", "9195550102", "9195550103"
+
+
+def _provider(emu: Emulator) -> ImportTnOrderProvider:
+    return configured(ImportTnOrderProvider, emu)
+
+
+def _checked(provider: ImportTnOrderProvider, inputs: dict) -> dict:
+    result = provider.check({}, inputs)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return result.inputs
+
+
+def _failures(provider: ImportTnOrderProvider, inputs: dict) -> dict[str, str]:
+    return {f.property: f.reason for f in provider.check({}, inputs).failures}
+
+
+def test_check_normalizes_numbers_to_sorted_ten_digits(emu: Emulator) -> None:
+    inputs = _checked(_provider(emu), order_inputs(["+1 (919) 555-0102", "919.555.0101"]))
+    assert inputs["telephone_numbers"] == [A, B]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"telephone_numbers": ["12345"]}, "telephone_numbers"),
+        ({"telephone_numbers": [A, "+19195550101"]}, "telephone_numbers"),
+        ({"telephone_numbers": []}, "telephone_numbers"),
+        ({"customer_order_id": "has_underscore"}, "customer_order_id"),
+        ({"customer_order_id": "x" * 41}, "customer_order_id"),
+        ({"site_id": ""}, "site_id"),
+        ({"loa_authorizing_person": None}, "loa_authorizing_person"),
+        ({"wait_timeout": 0}, "wait_timeout"),
+        ({"allow_partial": "yes"}, "allow_partial"),
+        ({"loa_file": "/nonexistent/loa.pdf"}, "loa_file"),
+        (
+            {
+                "subscriber": {
+                    **SUBSCRIBER,
+                    "service_address": {**SUBSCRIBER["service_address"], "state_code": "NCX"},
+                }
+            },
+            "subscriber.service_address.state_code",
+        ),
+        (
+            {"subscriber": {"name": "Acme", "service_address": {"city": "Raleigh"}}},
+            "subscriber.service_address.zip",
+        ),
+        ({"subscriber": None}, "subscriber"),
+    ],
+)
+def test_check_names_the_bad_field(emu: Emulator, change: dict, field: str) -> None:
+    assert field in _failures(_provider(emu), order_inputs([A], **change))
+
+
+def test_check_passes_unknowns_through_without_network(emu: Emulator) -> None:
+    unknown = Unknown()
+    emu.stop()  # any network call would now fail
+    result = ImportTnOrderProvider().check({}, order_inputs([A, unknown], site_id=Unknown()))
+    assert result.failures == []
+    assert result.inputs["telephone_numbers"][1] is unknown
+
+
+def test_create_imports_numbers_and_confirms_them_in_service(emu: Emulator) -> None:
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A, B])))
+    assert created.outs["imported_numbers"] == [A, B]
+    assert created.outs["processing_status"] == "COMPLETE"
+    assert created.outs["failed_numbers"] == []
+    state = emu.control.state()
+    assert set(state["in_service"]) == {A, B}
+    assert [o["id"] for o in state["import_orders"]] == [created.id]
+
+
+def test_checker_refusal_orders_nothing_and_lists_each_code(emu: Emulator) -> None:
+    emu.control.numbers(unimportable={B: 19005})
+    provider = _provider(emu)
+    with pytest.raises(OrderError) as err:
+        provider.create(_checked(provider, order_inputs([A, B])))
+    assert "19005" in str(err.value) and B in str(err.value)
+    assert "nothing was ordered" in str(err.value)
+    assert emu.control.state()["import_orders"] == []
+
+
+def test_partial_without_allow_partial_removes_what_imported_then_fails(emu: Emulator) -> None:
+    emu.control.numbers(failing={B: 7518})
+    provider = _provider(emu)
+    with pytest.raises(OrderError) as err:
+        provider.create(_checked(provider, order_inputs([A, B])))
+    assert "PARTIAL" in str(err.value) and "7518" in str(err.value)
+    state = emu.control.state()
+    assert state["in_service"] == []  # A was imported, then removed again: nothing orphaned
+    assert len(state["remove_orders"]) == 1
+
+
+def test_partial_with_allow_partial_keeps_successes_and_records_failures(emu: Emulator) -> None:
+    emu.control.numbers(failing={B: 7518})
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A, B], allow_partial=True)))
+    assert created.outs["imported_numbers"] == [A]
+    assert created.outs["failed_numbers"] == [
+        {
+            "number": B,
+            "code": "7518",
+            "description": created.outs["failed_numbers"][0]["description"],
+        }
+    ]
+    # The accepted failure is not a perpetual diff.
+    assert (
+        provider.diff(
+            created.id, created.outs, _checked(provider, order_inputs([A, B], allow_partial=True))
+        ).changes
+        is False
+    )
+
+
+def test_failed_order_raises_with_every_error(emu: Emulator) -> None:
+    emu.control.numbers(failing={A: 7518, B: 7518})
+    provider = _provider(emu)
+    with pytest.raises(OrderError) as err:
+        provider.create(_checked(provider, order_inputs([A, B])))
+    assert "FAILED" in str(err.value) and "7518" in str(err.value)
+    assert emu.control.state()["in_service"] == []
+
+
+def test_timeout_tells_the_user_and_the_next_create_resumes_the_same_order() -> None:
+    with Emulator(processing_seconds=1.5) as emu:
+        provider = _provider(emu)
+        inputs = _checked(provider, order_inputs([A], wait_timeout=0.2))
+        with pytest.raises(OrderTimeout) as err:
+            provider.create(inputs)
+        assert "resumes this order" in str(err.value)
+        created = provider.create({**inputs, "wait_timeout": 30})
+        orders = emu.control.state()["import_orders"]
+        assert [o["id"] for o in orders] == [created.id]
+        assert created.outs["imported_numbers"] == [A]
+
+
+def test_crash_between_post_and_return_is_resumed_not_duplicated(emu: Emulator) -> None:
+    provider = _provider(emu)
+    inputs = _checked(provider, order_inputs([A, B]))
+    # What a crashed earlier run left behind: the order exists, the state knows nothing.
+    earlier = dashboard(emu).create_import_order(
+        ImportOrderRequest(
+            telephone_numbers=[A, B],
+            site_id="14",
+            subscriber_name="Acme Staging",
+            service_address=Address("900", "Main Campus Dr", "Raleigh", "NC", "27606"),
+            loa_authorizing_person="Jane Doe",
+            customer_order_id=inputs["customer_order_id"],
+        )  # fmt: skip
+    )
+    created = provider.create(inputs)
+    assert created.id == earlier.order_id
+    assert len(emu.control.state()["import_orders"]) == 1
+
+
+def test_update_imports_added_and_removes_dropped_numbers(emu: Emulator) -> None:
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A, B])))
+    news = _checked(provider, order_inputs([B, C]))
+    diff = provider.diff(created.id, created.outs, news)
+    assert diff.changes and not diff.replaces
+    updated = provider.update(created.id, created.outs, news)
+    assert updated.outs["imported_numbers"] == [B, C]
+    state = emu.control.state()
+    assert set(state["in_service"]) == {B, C}
+    assert len(state["import_orders"]) == 2 and len(state["remove_orders"]) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"site_id": "15"},
+        {"sip_peer_id": "77"},
+        {"loa_authorizing_person": "John Roe"},
+        {"subscriber": {**SUBSCRIBER, "name": "Other"}},
+    ],
+)
+def test_replace_inputs_replace_deleting_first(emu: Emulator, change: dict) -> None:
+    provider = _provider(emu)
+    olds = {**_checked(provider, order_inputs([A])), "imported_numbers": [A]}
+    diff = provider.diff("o", olds, _checked(provider, order_inputs([A], **change)))
+    assert diff.replaces and diff.delete_before_replace
+
+
+def test_unchanged_inputs_give_no_diff(emu: Emulator) -> None:
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A, B])))
+    assert (
+        provider.diff(created.id, created.outs, _checked(provider, order_inputs([B, A]))).changes
+        is False
+    )
+
+
+def test_refresh_drops_number_removed_out_of_band_and_up_reimports_it(emu: Emulator) -> None:
+    provider = _provider(emu)
+    inputs = _checked(provider, order_inputs([A, B]))
+    created = provider.create(inputs)
+    removal = dashboard(emu).create_remove_order([B], "portal")
+    assert removal.order_id
+    read = provider.read(created.id, created.outs)
+    assert read.outs["imported_numbers"] == [A]
+    assert read.inputs["telephone_numbers"] == [A]
+    diff = provider.diff(created.id, read.outs, inputs)
+    assert diff.changes and not diff.replaces
+    repaired = provider.update(created.id, read.outs, inputs)
+    assert repaired.outs["imported_numbers"] == [A, B]
+    assert set(emu.control.state()["in_service"]) == {A, B}
+
+
+def test_refresh_reports_gone_when_no_number_remains(emu: Emulator) -> None:
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A])))
+    dashboard(emu).create_remove_order([A], "portal")
+    assert provider.read(created.id, created.outs).id is None
+
+
+def test_refresh_right_after_create_changes_nothing(emu: Emulator) -> None:
+    provider = _provider(emu)
+    inputs = _checked(provider, order_inputs([A, B]))
+    created = provider.create(inputs)
+    read = provider.read(created.id, created.outs)
+    assert read.outs == created.outs
+    assert provider.diff(created.id, read.outs, inputs).changes is False
+
+
+def test_delete_removes_numbers_and_treats_already_absent_as_success(emu: Emulator) -> None:
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A, B])))
+    dashboard(emu).create_remove_order([A], "portal")  # A is gone already: 5158 on our removal
+    provider.delete(created.id, created.outs)
+    assert emu.control.state()["in_service"] == []
+
+
+def test_adoption_takes_over_numbers_imported_by_hand(emu: Emulator) -> None:
+    provider = _provider(emu)
+    by_hand = dashboard(emu).create_import_order(
+        ImportOrderRequest(
+            telephone_numbers=[A],
+            site_id="14",
+            subscriber_name="Acme Staging",
+            service_address=Address("900", "Main Campus Dr", "Raleigh", "NC", "27606"),
+            loa_authorizing_person="Jane Doe",
+            customer_order_id="by hand",
+        )  # fmt: skip
+    )
+    inputs = _checked(provider, order_inputs([A], adopt_order_id=by_hand.order_id))
+    created = provider.create(inputs)
+    assert created.id == by_hand.order_id
+    assert created.outs["imported_numbers"] == [A]
+    assert len(emu.control.state()["import_orders"]) == 1
+
+
+def test_default_customer_order_id_is_valid_and_unique_per_resource() -> None:
+    short = default_customer_order_id("proj", "dev", "numbers")
+    assert short == "proj-dev-numbers"
+    long_a = default_customer_order_id("a-very-long-project-name", "feature_branch_42", "numbers")
+    long_b = default_customer_order_id("a-very-long-project-name", "feature_branch_43", "numbers")
+    for coid in (long_a, long_b):
+        assert len(coid) <= 40 and all(ch.isalnum() or ch in " -" for ch in coid)
+    assert long_a != long_b
