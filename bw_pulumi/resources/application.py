@@ -28,8 +28,12 @@ _FIELDS = {
     "auto_answer": "autoAnswer",
 }
 _INPUTS = (*_FIELDS, "adopt_application_id")
-_URLS = ("incoming_message_url", "incoming_message_fallback_url", "incoming_call_url",
-         "incoming_call_fallback_url")  # fmt: skip
+_URLS = (
+    "incoming_message_url",
+    "incoming_message_fallback_url",
+    "incoming_call_url",
+    "incoming_call_fallback_url",
+)
 #: Catapult caps callback timeouts at 10,000 ms (bandwidth-api.md 10).
 MAX_CALLBACK_TIMEOUT_MS = 10_000
 

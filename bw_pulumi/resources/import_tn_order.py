@@ -224,8 +224,9 @@ class ImportTnOrderProvider(BaseProvider):
             outcome = self._import(client, inputs, to_add)
             imported |= set(outcome.imported)
             failed += _failed_records(outcome.failed)
-            outs.update(processing_status=outcome.order.status,
-                        last_modified=outcome.order.last_modified)  # fmt: skip
+            outs.update(
+                processing_status=outcome.order.status, last_modified=outcome.order.last_modified
+            )
         if to_remove:
             remove_numbers(client, to_remove, inputs.get("customer_order_id"), _timeout(inputs))
             imported -= set(to_remove)
@@ -292,9 +293,15 @@ def _timeout(props: Mapping[str, Any]) -> float:
 
 def _content_type(path: str) -> str:
     ext = os.path.splitext(path)[1].lower()
-    return {".pdf": "application/pdf", ".txt": "text/plain", ".png": "image/png",
-            ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".tif": "image/tiff",
-            ".tiff": "image/tiff"}.get(ext, "application/pdf")  # fmt: skip
+    return {
+        ".pdf": "application/pdf",
+        ".txt": "text/plain",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".tif": "image/tiff",
+        ".tiff": "image/tiff",
+    }.get(ext, "application/pdf")
 
 
 def _failed_records(details: list[ErrorDetail]) -> list[dict[str, Any]]:

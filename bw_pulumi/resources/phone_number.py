@@ -87,9 +87,13 @@ class PhoneNumberProvider(BaseProvider):
         for attempt in (1, 2):
             try:
                 number_id = catapult.import_number(
-                    number, app_id, name=name,
-                    account_id=account_id, username=username, password=password,
-                )  # fmt: skip
+                    number,
+                    app_id,
+                    name=name,
+                    account_id=account_id,
+                    username=username,
+                    password=password,
+                )
                 break
             except (TransportError, ServerError):
                 if attempt == 2:

@@ -27,17 +27,36 @@ RENEW_BELOW_SECONDS = 7 * 24 * 3600
 _ORDER_TYPES = {
     name.lower(): name
     for name in (
-        "portins", "orders", "portouts", "disconnects", "dldas", "lsrorders", "e911s",
-        "tnoptions", "externalTns", "lidb", "bulkPortins", "importtnorders",
-        "removeImportedTnOrders", "csrs", "emergencyNotificationGroup",
-        "emergencyEndpointGroup", "tollfreePortingValidations",
+        "portins",
+        "orders",
+        "portouts",
+        "disconnects",
+        "dldas",
+        "lsrorders",
+        "e911s",
+        "tnoptions",
+        "externalTns",
+        "lidb",
+        "bulkPortins",
+        "importtnorders",
+        "removeImportedTnOrders",
+        "csrs",
+        "emergencyNotificationGroup",
+        "emergencyEndpointGroup",
+        "tollfreePortingValidations",
     )
-}  # fmt: skip
+}
 
 _INPUTS = (
-    "order_type", "callback_url", "expiry", "callback_user", "callback_password", "public_key",
-    "order_id", "adopt_subscription_id",
-)  # fmt: skip
+    "order_type",
+    "callback_url",
+    "expiry",
+    "callback_user",
+    "callback_password",
+    "public_key",
+    "order_id",
+    "adopt_subscription_id",
+)
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 

@@ -1,4 +1,4 @@
-"""ImportTnOrder provider against the emulator: every status path, resume, update, refresh, delete."""
+"""ImportTnOrder provider against the emulator: status paths, resume, update, refresh, delete."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def test_crash_between_post_and_return_is_resumed_not_duplicated(emu: Emulator) 
             service_address=Address("900", "Main Campus Dr", "Raleigh", "NC", "27606"),
             loa_authorizing_person="Jane Doe",
             customer_order_id=inputs["customer_order_id"],
-        )  # fmt: skip
+        )
     )
     created = provider.create(inputs)
     assert created.id == earlier.order_id
@@ -258,7 +258,7 @@ def test_adoption_takes_over_numbers_imported_by_hand(emu: Emulator) -> None:
             service_address=Address("900", "Main Campus Dr", "Raleigh", "NC", "27606"),
             loa_authorizing_person="Jane Doe",
             customer_order_id="by hand",
-        )  # fmt: skip
+        )
     )
     inputs = _checked(provider, order_inputs([A], adopt_order_id=by_hand.order_id))
     created = provider.create(inputs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import uuid
 from typing import Any
 
 import dill
@@ -104,8 +105,10 @@ def test_update_resends_every_field_because_put_is_a_full_replace(emu: Emulator)
     assert live.callback_url == "https://hooks.example.com/bandwidth"
 
 
-@pytest.mark.parametrize("change", [{"order_type": "removeImportedTnOrders"},
-                                    {"order_id": "2dc59c67-ac53-11ec-9f4c-000000000000"}])  # fmt: skip
+REPLACING = [{"order_type": "removeImportedTnOrders"}, {"order_id": str(uuid.uuid4())}]
+
+
+@pytest.mark.parametrize("change", REPLACING)
 def test_order_type_and_order_id_replace(emu: Emulator, change: dict[str, Any]) -> None:
     provider = configured(SubscriptionProvider, emu)
     olds = _checked(provider, _inputs())
