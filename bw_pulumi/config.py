@@ -39,8 +39,7 @@ def _clean_url(value: str, attr: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(
-            f"{key} (env {env}) must be an http(s) URL such as "
-            f"{_DEFAULTS[attr]!r}; got {value!r}"
+            f"{key} (env {env}) must be an http(s) URL such as {_DEFAULTS[attr]!r}; got {value!r}"
         )
     if parts.query or parts.fragment:
         raise ConfigError(f"{key} (env {env}) must not carry a query or fragment; got {value!r}")

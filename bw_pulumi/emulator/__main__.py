@@ -1,0 +1,115 @@
+"""CLI: ``python -m bw_pulumi.emulator [--host H] [--port P] [--state-file F] ...``.
+
+Prints the two base URLs and the credentials it accepts (flushed, so a parent process reading
+the pipe sees them at once) and stops cleanly on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from bw_pulumi.emulator.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE
+from bw_pulumi.emulator.server import Emulator
+from bw_pulumi.emulator.state import Accounts
+
+_DEFAULTS = Accounts()
+
+
+def _numbers(value: str, default: int) -> dict[str, int]:
+    """``TN[,TN]``, each optionally ``TN:CODE``."""
+    out: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        tn, _, code = item.partition(":")
+        if len(tn) != 10 or not tn.isdigit():
+            raise argparse.ArgumentTypeError(f"{tn!r} is not a 10-digit number")
+        out[tn] = int(code) if code else default
+    return out
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bw_pulumi.emulator",
+        description="Emulate Bandwidth's Dashboard and Catapult v1 APIs on one port.",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    p.add_argument("--state-file", help="JSON file the world survives restarts in")
+    p.add_argument("--account-id", default=_DEFAULTS.account_id)
+    p.add_argument("--username", default=_DEFAULTS.username)
+    p.add_argument("--password", default=_DEFAULTS.password)
+    p.add_argument("--user-id", default=_DEFAULTS.user_id)
+    p.add_argument("--api-token", default=_DEFAULTS.api_token)
+    p.add_argument("--api-secret", default=_DEFAULTS.api_secret)
+    p.add_argument(
+        "--processing-seconds",
+        type=float,
+        default=1.0,
+        help="time an order takes from RECEIVED to its end (0 = immediate)",
+    )
+    p.add_argument(
+        "--unimportable",
+        default="",
+        metavar="TN[:CODE][,...]",
+        help=f"numbers importTnChecker rejects (code default {DEFAULT_UNIMPORTABLE_CODE})",
+    )
+    p.add_argument(
+        "--failing",
+        default="",
+        metavar="TN[:CODE][,...]",
+        help=f"numbers that pass the checker but fail in orders (default {DEFAULT_FAILING_CODE})",
+    )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        unimportable = _numbers(args.unimportable, DEFAULT_UNIMPORTABLE_CODE)
+        failing = _numbers(args.failing, DEFAULT_FAILING_CODE)
+    except argparse.ArgumentTypeError as exc:
+        parser().error(str(exc))
+    emulator = Emulator(
+        processing_seconds=args.processing_seconds,
+        state_file=args.state_file,
+        account_id=args.account_id,
+        username=args.username,
+        password=args.password,
+        user_id=args.user_id,
+        api_token=args.api_token,
+        api_secret=args.api_secret,
+        unimportable=unimportable,
+        failing=failing,
+        host=args.host,
+        port=args.port,
+    ).start()
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    print(f"Dashboard API: {emulator.dashboard_url}  (also /api/v1 and /v1.0)")
+    print(f"Catapult API:  {emulator.catapult_url}/v1/users/{emulator.user_id}")
+    print(f"Control API:   {emulator.base_url}/_emulator/")
+    print(
+        f"Dashboard credentials: accountId={emulator.account_id} "
+        f"username={emulator.username} password={emulator.password}"
+    )
+    print(
+        f"Catapult credentials:  userId={emulator.user_id} "
+        f"apiToken={emulator.api_token} apiSecret={emulator.api_secret}"
+    )
+    print("Press Ctrl-C to stop.", flush=True)
+    emulator.serve_until(stop)
+    print("Emulator stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

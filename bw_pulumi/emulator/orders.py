@@ -1,0 +1,199 @@
+"""Order life cycles: creation, the RECEIVED → PROCESSING → terminal clock, outcomes, notifications.
+
+Functions here run with the store lock held and never do I/O; they queue :class:`Notify` items
+in ``world.outbox`` for the delivery thread (style habit 2c: status is declared, progression is
+timed by ``processing_seconds``, or immediate when it is 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bw_pulumi.emulator.models import (
+    COMPLETE,
+    EXTERNAL,
+    FAILED,
+    IMPORT,
+    NOTIFIED_STATUSES,
+    ORDER_TYPE_OF_KIND,
+    PARTIAL,
+    PROCESSING,
+    RECEIVED,
+    REMOVE,
+    HistoryEntry,
+    Order,
+    OrderError,
+    describe,
+)
+
+if TYPE_CHECKING:
+    from bw_pulumi.emulator.state import World
+
+__all__ = ["Notify", "advance", "create", "settle"]
+
+_RESOLVE = "RESOLVE"  # marker for the terminal step: its status depends on the numbers
+
+#: History notes; the received/failed wording is captured (API doc 4.4), the rest follow it.
+_NOTES = {
+    IMPORT: "Import TN order",
+    REMOVE: "Remove imported TN order",
+    EXTERNAL: "External TNs order",
+}
+_NOTE_SUFFIX = {
+    RECEIVED: "has been received by the system.",
+    PROCESSING: "is processing.",
+    COMPLETE: "has completed.",
+    PARTIAL: "is partial.",
+    FAILED: "has failed.",
+}
+
+#: Notification ``Message`` texts: the OrderStatus messages listed in ERR (API doc 1.5).
+STATUS_MESSAGES = {
+    RECEIVED: "Order request received. Please use the order id to check the status of your order "
+    "later.",
+    PROCESSING: "Order processing has started.",
+    COMPLETE: "Import successful.",
+    PARTIAL: "Import partially succeeded. Please check error list in the response for further "
+    "details.",
+    FAILED: "Import failed. Please check error list in the response for further details.",
+}
+
+
+@dataclass(frozen=True)
+class Notify:
+    """One order notification to POST to one subscription (built into XML by delivery)."""
+
+    subscription_id: str
+    url: str
+    username: str | None
+    password: str | None
+    order_type: str
+    order_id: str
+    customer_order_id: str | None
+    status: str
+    last_modified: float
+
+
+def create(world: World, order: Order, processing_seconds: float) -> None:
+    """Register a new order and schedule its steps.
+
+    Import and externalTns orders start RECEIVED (the SPEC text; examples show PROCESSING, and
+    clients accept either: API doc 13). Removal orders start PROCESSING, as the SPEC says a
+    submitted removal does (API doc 5), which is also a notified removal status.
+    """
+    start = order.created
+    if order.kind == REMOVE:
+        order.status = PROCESSING
+        order.pending = [(start + processing_seconds, _RESOLVE)]
+    else:
+        order.status = RECEIVED
+        order.pending = [
+            (start + processing_seconds / 2, PROCESSING),
+            (start + processing_seconds, _RESOLVE),
+        ]
+    world.orders[order.order_id] = order
+    _record(world, order, order.status, start)
+
+
+def settle(world: World, order_id: str, moment: float) -> None:
+    """Run every pending step of one order now (the immediate progression)."""
+    order = world.orders[order_id]
+    while order.pending:
+        _, step = order.pending.pop(0)
+        _step(world, order, step, moment)
+
+
+def advance(world: World, moment: float) -> float | None:
+    """Apply every step due by ``moment``; return the next due time, if any."""
+    next_due: float | None = None
+    for order in list(world.orders.values()):
+        while order.pending and order.pending[0][0] <= moment:
+            at, step = order.pending.pop(0)
+            _step(world, order, step, max(at, order.last_modified))
+        if order.pending:
+            due = order.pending[0][0]
+            next_due = due if next_due is None else min(next_due, due)
+    return next_due
+
+
+def _step(world: World, order: Order, step: str, at: float) -> None:
+    if step == _RESOLVE:
+        _resolve(world, order)
+        status = _outcome(order)
+    else:
+        status = step
+    order.status = status
+    order.last_modified = at
+    _record(world, order, status, at)
+
+
+def _resolve(world: World, order: Order) -> None:
+    """Decide each number's fate and move numbers in or out of service."""
+    failures: dict[int, list[str]] = {}
+    removing = order.kind == REMOVE or (order.kind == EXTERNAL and order.action == "REMOVE")
+    for tn in order.telephone_numbers:
+        code = _removal_failure(world, tn) if removing else _import_failure(world, tn)
+        if code is not None:
+            failures.setdefault(code, []).append(tn)
+            continue
+        if removing:
+            world.in_service.pop(tn, None)
+        else:
+            # Importing a number already in service is not an error: like externalTns IMPORT
+            # ("importing a TN already on the account ... resets all its attributes", API doc 7),
+            # the number simply stays in service. No source says what importTnOrders does.
+            world.in_service[tn] = order.last_modified
+    order.errors = [
+        OrderError(code=code, description=describe(code), telephone_numbers=tns)
+        for code, tns in failures.items()
+    ]
+
+
+def _import_failure(world: World, tn: str) -> int | None:
+    if tn in world.unimportable:
+        return world.unimportable[tn]
+    return world.failing.get(tn)
+
+
+def _removal_failure(world: World, tn: str) -> int | None:
+    # A number that is not in service (never imported, or already removed) fails with 5158
+    # (captured, API doc 5). Numbers put in service through the control API count as imported.
+    return None if tn in world.in_service else 5158
+
+
+def _outcome(order: Order) -> str:
+    failed = {tn for error in order.errors for tn in error.telephone_numbers}
+    if not failed:
+        return COMPLETE
+    if failed >= set(order.telephone_numbers):
+        return FAILED
+    return PARTIAL
+
+
+def _record(world: World, order: Order, status: str, at: float) -> None:
+    note = f"{_NOTES[order.kind]} {_NOTE_SUFFIX.get(status, 'is ' + status.lower() + '.')}"
+    order.history.append(HistoryEntry(at=at, status=status, note=note, author=order.created_by))
+    if status not in NOTIFIED_STATUSES[order.kind]:
+        return
+    order_type = ORDER_TYPE_OF_KIND[order.kind]
+    for sub in world.subscriptions.values():
+        if sub.order_type != order_type or not sub.url:
+            continue
+        if sub.order_id and sub.order_id != order.order_id:
+            continue
+        if sub.expires_at is not None and sub.expires_at <= at:
+            continue
+        world.outbox.append(
+            Notify(
+                subscription_id=sub.subscription_id,
+                url=sub.url,
+                username=sub.username,
+                password=sub.password,
+                order_type=order_type,
+                order_id=order.order_id,
+                customer_order_id=order.customer_order_id,
+                status=status,
+                last_modified=at,
+            )
+        )

@@ -1,0 +1,193 @@
+"""Run the emulator: a threaded werkzeug server in a background thread (``Emulator``).
+
+``Emulator`` is what tests use (``with Emulator(processing_seconds=0) as emu: ...``) and what
+the CLI wraps; it wires the store, the clock, the delivery worker and the WSGI app together.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from bw_pulumi.config import SETTINGS_KEYS
+from bw_pulumi.emulator.app import EmulatorApp
+from bw_pulumi.emulator.control import ControlClient
+from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.state import Accounts, Store
+
+__all__ = ["Emulator"]
+
+_DEFAULTS = Accounts()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: test output and the benchmark stay readable."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+class Emulator:
+    """The Bandwidth Dashboard + Catapult emulator on ``host:port`` (0 = a free port)."""
+
+    def __init__(
+        self,
+        *,
+        processing_seconds: float = 1.0,
+        state_file: str | os.PathLike[str] | None = None,
+        account_id: str = _DEFAULTS.account_id,
+        username: str = _DEFAULTS.username,
+        password: str = _DEFAULTS.password,
+        user_id: str = _DEFAULTS.user_id,
+        api_token: str = _DEFAULTS.api_token,
+        api_secret: str = _DEFAULTS.api_secret,
+        unimportable: dict[str, int] | None = None,
+        failing: dict[str, int] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.accounts = Accounts(account_id, username, password, user_id, api_token, api_secret)
+        self.processing_seconds = processing_seconds
+        self._state_file = state_file
+        self._unimportable = dict(unimportable or {})
+        self._failing = dict(failing or {})
+        self._host = host
+        self._port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._store: Store | None = None
+        self._delivery: Delivery | None = None
+        self._control: ControlClient | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        delivery = Delivery(self._subscription_status)
+        store = Store(
+            self.accounts,
+            processing_seconds=self.processing_seconds,
+            state_file=self._state_file,
+            dispatch=delivery.submit,
+        )
+        if self._unimportable or self._failing:
+            with store.write() as world:
+                world.unimportable.update(self._unimportable)
+                world.failing.update(self._failing)
+        self._store, self._delivery = store, delivery
+        app = EmulatorApp(store, delivery)
+        self._server = make_server(
+            self._host, self._port, app, threaded=True, request_handler=_QuietHandler
+        )
+        delivery.start()
+        store.start()
+        # A short poll interval keeps stop() (server.shutdown) fast for tests.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="bw-emulator-http",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._store is not None:
+            self._store.stop()
+        if self._delivery is not None:
+            self._delivery.stop()
+        if self._control is not None:
+            self._control.close()
+        self._server = self._thread = self._store = self._delivery = self._control = None
+
+    def serve_until(self, stop: threading.Event) -> None:
+        """Block until ``stop`` is set (the CLI's main loop), then stop."""
+        try:
+            while not stop.wait(0.5):
+                pass
+        finally:
+            self.stop()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _subscription_status(self, subscription_id: str, status: str) -> None:
+        store = self._store
+        if store is None:
+            return
+        with store.write() as world:
+            sub = world.subscriptions.get(subscription_id)
+            if sub is not None:
+                sub.status = status
+
+    # -- addresses and credentials --------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the emulator is not running")
+        return int(self._server.server_port)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._host}:{self.port}"
+
+    @property
+    def dashboard_url(self) -> str:
+        return self.base_url + "/api"
+
+    @property
+    def catapult_url(self) -> str:
+        return self.base_url
+
+    account_id = property(lambda self: self.accounts.account_id)
+    username = property(lambda self: self.accounts.username)
+    password = property(lambda self: self.accounts.password)
+    user_id = property(lambda self: self.accounts.user_id)
+    api_token = property(lambda self: self.accounts.api_token)
+    api_secret = property(lambda self: self.accounts.api_secret)
+
+    @property
+    def control(self) -> ControlClient:
+        if self._control is None:
+            self._control = ControlClient(self.base_url)
+        return self._control
+
+    def _settings(self) -> dict[str, str]:
+        return {
+            "account_id": self.account_id,
+            "username": self.username,
+            "password": self.password,
+            "dashboard_url": self.dashboard_url,
+            "user_id": self.user_id,
+            "api_token": self.api_token,
+            "api_secret": self.api_secret,
+            "catapult_url": self.catapult_url,
+        }
+
+    def stack_config(self) -> dict[str, str]:
+        """``bandwidth:*`` stack config pointing a program at this emulator."""
+        return {SETTINGS_KEYS[k][0]: v for k, v in self._settings().items()}
+
+    def env(self) -> dict[str, str]:
+        """The same as ``BANDWIDTH_*`` environment variables."""
+        return {SETTINGS_KEYS[k][1]: v for k, v in self._settings().items()}
+
+    def describe(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, **self._settings()}

@@ -1,0 +1,104 @@
+"""Response helpers shared by the emulator's route modules (XML and JSON bodies, errors).
+
+Only primitives live here; each route module writes its own element names (style habit 2b).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from werkzeug.wrappers import Request, Response
+
+from bw_pulumi import _xml
+from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.state import Store
+
+__all__ = [
+    "Context",
+    "empty",
+    "flat_errors",
+    "json_error",
+    "json_response",
+    "parse_xml",
+    "status_error",
+    "xml_response",
+]
+
+XML = "application/xml"
+
+
+@dataclass
+class Context:
+    """What every handler needs: the store and the delivery queue."""
+
+    store: Store
+    delivery: Delivery
+
+
+class BadXml(Exception):
+    """The request body is not XML we accept."""
+
+
+def parse_xml(request: Request) -> etree._Element:
+    try:
+        return _xml.parse(request.get_data())
+    except _xml.UnsafeXmlError as exc:
+        raise BadXml(str(exc)) from None
+
+
+def xml_response(
+    root: etree._Element, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(_xml.to_bytes(root), status=status, headers=headers, content_type=XML)
+
+
+def empty(status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(b"", status=status, headers=headers)
+
+
+def status_error(root: str, status: int, code: int | None, description: str) -> Response:
+    """``{X}Response > ResponseStatus > ErrorCode?, Description`` (API doc 1.5 shapes 1 and 2)."""
+    body = _xml.element(
+        root, _xml.element("ResponseStatus", ("ErrorCode", code), ("Description", description))
+    )
+    return xml_response(body, status)
+
+
+def flat_errors(
+    root: str,
+    errors: Iterable[tuple[int, str]],
+    *,
+    processing_status: str | None = None,
+    status: int = 400,
+) -> Response:
+    """Repeated flat ``Errors > Code, Description`` (API doc 1.5 shape 3)."""
+    body = _xml.element(
+        root,
+        ("ProcessingStatus", processing_status),
+        *(_xml.element("Errors", ("Code", code), ("Description", text)) for code, text in errors),
+    )
+    return xml_response(body, status)
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(data), status=status, headers=headers, content_type="application/json"
+    )
+
+
+def json_error(
+    status: int,
+    category: str,
+    code: str,
+    message: str,
+    details: list[dict[str, str]] | None = None,
+) -> Response:
+    """Catapult error ``{category, code, message, details}`` (API doc 9)."""
+    return json_response(
+        {"category": category, "code": code, "message": message, "details": details or []},
+        status,
+    )

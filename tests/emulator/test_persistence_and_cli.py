@@ -1,0 +1,100 @@
+"""A state file keeps the world across restarts; the CLI prints its URLs and stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+from _emu_helpers import Api, create, import_body, post_order, subscription_body, wait_for
+
+from bw_pulumi import _xml
+from bw_pulumi.emulator import Emulator
+
+
+def test_restart_on_the_same_state_file_keeps_every_object(tmp_path: Path) -> None:
+    state_file = tmp_path / "world.json"
+    with Emulator(processing_seconds=0, state_file=state_file) as first:
+        api = Api(first)
+        sid = create(api, subscription_body())
+        order_id = post_order(api, "importTnOrders", import_body("9195550100"))
+        app = api.c("POST", "/applications", json={"name": "a", "incomingMessageUrl": "http://x/"})
+        app_id = app.headers["Location"].rsplit("/", 1)[1]
+        number = api.c(
+            "POST",
+            "/phoneNumbers",
+            json={
+                "number": "+19195550100",
+                "applicationId": app_id,
+                "provider": {
+                    "providerName": "bandwidth-dashboard",
+                    "properties": {
+                        "accountId": first.account_id,
+                        "userName": first.username,
+                        "password": first.password,
+                    },
+                },
+            },
+        )
+        assert number.status_code == 201
+        before = first.control.state()
+    with Emulator(processing_seconds=0, state_file=state_file) as second:
+        api = Api(second)
+        after = second.control.state()
+        for key in ("import_orders", "in_service", "applications", "phone_numbers"):
+            assert after[key] == before[key], key
+        assert [s["id"] for s in after["subscriptions"]] == [sid]
+        assert api.d("GET", f"/subscriptions/{sid}").status_code == 200
+        got = _xml.parse(api.d("GET", f"/importTnOrders/{order_id}").content)
+        assert _xml.find_text(got, "ProcessingStatus") == "COMPLETE"
+        assert api.c("GET", f"/applications/{app_id}").status_code == 200
+        assert api.d("GET", "/inserviceNumbers/9195550100").status_code == 200
+
+
+def test_orders_pending_at_shutdown_resume_after_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "world.json"
+    with Emulator(processing_seconds=0.5, state_file=state_file) as first:
+        order_id = post_order(Api(first), "importTnOrders", import_body("9195550100"))
+    with Emulator(processing_seconds=0.5, state_file=state_file) as second:
+        api = Api(second)
+
+        def status() -> str | None:
+            root = _xml.parse(api.d("GET", f"/importTnOrders/{order_id}").content)
+            return _xml.find_text(root, "ProcessingStatus")
+
+        assert wait_for(lambda: status() == "COMPLETE")
+        assert second.control.state()["in_service"] == ["9195550100"]
+
+
+def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bw_pulumi.emulator", "--port", "0", "--account-id", "5550001",
+         "--processing-seconds", "0", "--failing", "9195550101:19005",
+         "--state-file", str(tmp_path / "cli.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(6)]
+        text = "".join(lines)
+        dashboard = re.search(r"Dashboard API: (http://\S+/api)", text)
+        assert dashboard is not None, text
+        assert "accountId=5550001" in text and "apiToken=" in text
+        base = dashboard.group(1).removesuffix("/api")
+        state = requests.get(f"{base}/_emulator/state", timeout=5).json()
+        assert state["failing"] == {"9195550101": 19005}
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert (tmp_path / "cli.json").exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

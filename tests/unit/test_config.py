@@ -1,0 +1,79 @@
+"""Provider settings from ``bandwidth:*`` stack config with environment variables as fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from bw_pulumi.config import (
+    DEFAULT_CATAPULT_URL,
+    DEFAULT_DASHBOARD_URL,
+    SETTINGS_KEYS,
+    Settings,
+)
+from bw_pulumi.errors import ConfigError
+
+FULL_CONFIG = {
+    "bandwidth:accountId": "9900778",
+    "bandwidth:username": "api-user",
+    "bandwidth:password": "dash-secret",
+    "bandwidth:dashboardUrl": "http://127.0.0.1:8080/api/",
+    "bandwidth:userId": "u-1",
+    "bandwidth:apiToken": "t-1",
+    "bandwidth:apiSecret": "cat-secret",
+    "bandwidth:catapultUrl": "http://127.0.0.1:8080",
+}
+
+
+def test_stack_config_is_read_with_full_keys() -> None:
+    s = Settings.load(FULL_CONFIG, env={})
+    assert s.dashboard_credentials() == ("9900778", "api-user", "dash-secret")
+    assert s.catapult_credentials() == ("u-1", "t-1", "cat-secret")
+    assert s.dashboard_url == "http://127.0.0.1:8080/api"  # trailing slash dropped
+    assert s.catapult_url == "http://127.0.0.1:8080"
+
+
+def test_environment_fills_what_config_lacks_and_config_wins() -> None:
+    env = {var: f"env-{attr}" for attr, (_, var) in SETTINGS_KEYS.items() if "url" not in attr}
+    s = Settings.load({"bandwidth:username": "from-config", "bandwidth:password": "  "}, env=env)
+    assert s.username == "from-config"
+    assert s.password == "env-password"  # a blank config value falls back to the env var
+    assert s.account_id == "env-account_id"
+
+
+def test_urls_default_to_production() -> None:
+    s = Settings.load({}, env={})
+    assert (s.dashboard_url, s.catapult_url) == (DEFAULT_DASHBOARD_URL, DEFAULT_CATAPULT_URL)
+    assert DEFAULT_DASHBOARD_URL == "https://dashboard.bandwidth.com/api"
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://host/api", "dashboard.bandwidth.com/api", "http://h/api?x=1", "http://h/#f"]
+)
+def test_bad_dashboard_url_names_key_and_env_var(url: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.load({"bandwidth:dashboardUrl": url}, env={})
+    assert "bandwidth:dashboardUrl" in str(info.value)
+    assert "BANDWIDTH_DASHBOARD_URL" in str(info.value)
+
+
+def test_missing_credentials_name_every_key_and_env_var() -> None:
+    s = Settings.load({"bandwidth:accountId": "1"}, env={})
+    with pytest.raises(ConfigError) as info:
+        s.dashboard_credentials()
+    text = str(info.value)
+    for key, var in (SETTINGS_KEYS["username"], SETTINGS_KEYS["password"]):
+        assert key in text and var in text
+    assert "bandwidth:accountId" not in text
+    with pytest.raises(ConfigError, match="BANDWIDTH_API_SECRET"):
+        s.catapult_credentials()
+
+
+def test_secrets_never_appear_in_repr() -> None:
+    text = repr(Settings.load(FULL_CONFIG, env={}))
+    assert "dash-secret" not in text and "cat-secret" not in text
+    assert "api-user" in text
+
+
+def test_non_string_config_values_are_stringified() -> None:
+    s = Settings.load({"bandwidth:accountId": 9900778}, env={})
+    assert s.account_id == "9900778"
