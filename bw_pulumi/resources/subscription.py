@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.runtime.rpc import wrap_rpc_secret
 
 from ..clients.dashboard import SubscriptionSpec
 from ..errors import Conflict, NotFound, ServerError, TransportError
@@ -194,7 +195,12 @@ class SubscriptionProvider(BaseProvider):
             # Expiry counts down on Bandwidth (bandwidth-api.md 2.4); only a nearly expired
             # subscription is drift, so the next `up` renews it with a full PUT.
             inputs["expiry"] = remaining
-        return ReadResult(id_, _outputs(inputs, id_), inputs)
+        outs = _outputs(inputs, id_)
+        if "callback_password" in inputs:
+            # The engine re-marks secrets only from old inputs, which a `get` does not have:
+            # mark the write-only password secret ourselves so it never lands in plain text.
+            inputs["callback_password"] = wrap_rpc_secret(inputs["callback_password"])
+        return ReadResult(id_, outs, inputs)
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
