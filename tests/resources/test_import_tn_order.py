@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pulumi.output import Unknown
 
-from bw_pulumi import ImportTnOrderProvider
+from bw_pulumi import ImportTnOrderProvider, check_importability
 from bw_pulumi.clients.dashboard import Address, ImportOrderRequest
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import OrderError, OrderTimeout
@@ -275,3 +277,22 @@ def test_default_customer_order_id_is_valid_and_unique_per_resource() -> None:
     for coid in (long_a, long_b):
         assert len(coid) <= 40 and all(ch.isalnum() or ch in " -" for ch in coid)
     assert long_a != long_b
+
+
+def test_loa_file_is_uploaded_to_the_order_once(emu: Emulator, tmp_path: Path) -> None:
+    loa = tmp_path / "loa.pdf"
+    loa.write_bytes(b"%PDF-1.4\n% signed letter of authorization\n%%EOF\n")
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A], loa_file=str(loa))))
+    (order,) = emu.control.state()["import_orders"]
+    assert order["id"] == created.id and len(order["loas"]) == 1
+    assert dashboard(emu).list_loas(created.id) == order["loas"]
+
+
+def test_check_importability_reports_each_refused_number_with_its_code(emu: Emulator) -> None:
+    emu.control.numbers(unimportable={B: 19006})
+    report = check_importability(["919-555-0101", "+19195550102"], config=emu.stack_config())
+    assert report.importable == (A,)
+    assert report.unimportable[B].code == "19006"
+    assert not report.ok
+    assert emu.control.state()["import_orders"] == []
