@@ -24,6 +24,7 @@ from ..config import SETTINGS_KEYS, Settings
 __all__ = [
     "IN_SERVICE",
     "IN_SERVICE_CACHE_SECONDS",
+    "READ_CACHE_SECONDS",
     "BaseProvider",
     "Failures",
     "InServiceCache",
@@ -36,6 +37,8 @@ __all__ = [
 PROVIDER_KEY = "__provider"
 #: How long an in-service answer is reused inside one provider process (order -> bindings).
 IN_SERVICE_CACHE_SECONDS = 120.0
+#: Reads (refresh) accept only answers this recent: the same refresh, never an older operation.
+READ_CACHE_SECONDS = 15.0
 #: Parallel per-number lookups inside one provider call (the HTTP pool holds more than this).
 LOOKUP_CONCURRENCY = 8
 
@@ -88,16 +91,29 @@ class InServiceCache:
         with self._lock:
             self._answers[(id(client), tn)] = (in_service, time.monotonic())
 
-    def get(self, client: DashboardClient, tn: str) -> bool | None:
-        """The remembered answer for ``tn`` on ``client``'s account, if still fresh."""
+    def clear(self) -> None:
+        """Forget every answer (a new provider process starts empty)."""
+        with self._lock:
+            self._answers.clear()
+
+    def get(self, client: DashboardClient, tn: str, max_age: float | None = None) -> bool | None:
+        """The remembered answer for ``tn`` on ``client``'s account, if younger than max_age."""
         with self._lock:
             hit = self._answers.get((id(client), tn))
-        if hit is None or time.monotonic() - hit[1] > self._ttl:
+        limit = self._ttl if max_age is None else max_age
+        if hit is None or time.monotonic() - hit[1] > limit:
             return None
         return hit[0]
 
-    def lookup(self, client: DashboardClient, tn: str, *, fresh: bool = False) -> bool:
-        cached = None if fresh else self.get(client, tn)
+    def lookup(
+        self,
+        client: DashboardClient,
+        tn: str,
+        *,
+        fresh: bool = False,
+        max_age: float | None = None,
+    ) -> bool:
+        cached = None if fresh else self.get(client, tn, max_age)
         if cached is not None:
             return cached
         answer = client.is_in_service(tn)
@@ -105,14 +121,21 @@ class InServiceCache:
         return answer
 
     def lookup_many(
-        self, client: DashboardClient, tns: Iterable[str], *, fresh: bool = False
+        self,
+        client: DashboardClient,
+        tns: Iterable[str],
+        *,
+        fresh: bool = False,
+        max_age: float | None = None,
     ) -> dict[str, bool]:
         """Answers for many numbers, a few lookups at a time (one round trip each)."""
         numbers = list(dict.fromkeys(tns))
         if len(numbers) <= 1:
-            return {tn: self.lookup(client, tn, fresh=fresh) for tn in numbers}
+            return {tn: self.lookup(client, tn, fresh=fresh, max_age=max_age) for tn in numbers}
         with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY) as pool:
-            answers = pool.map(lambda tn: self.lookup(client, tn, fresh=fresh), numbers)
+            answers = pool.map(
+                lambda tn: self.lookup(client, tn, fresh=fresh, max_age=max_age), numbers
+            )
             return dict(zip(numbers, answers, strict=True))
 
 

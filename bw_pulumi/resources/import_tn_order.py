@@ -16,7 +16,16 @@ from .._numbers import InvalidNumber, to_ten_digits
 from ..clients.dashboard import Address, DashboardClient, ImportOrderRequest
 from ..errors import ErrorDetail, NotFound, OrderError
 from ._ordering import ImportOutcome, import_numbers, remove_numbers
-from ._provider import IN_SERVICE, BaseProvider, Failures, diff_props, is_unknown, log, user_props
+from ._provider import (
+    IN_SERVICE,
+    READ_CACHE_SECONDS,
+    BaseProvider,
+    Failures,
+    diff_props,
+    is_unknown,
+    log,
+    user_props,
+)
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
@@ -245,7 +254,9 @@ class ImportTnOrderProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = user_props(props)
         held = list(state.get("imported_numbers") or ())
-        answers = IN_SERVICE.lookup_many(self.dashboard(), held, fresh=True)
+        # Cached answers are this process's own (seconds old): sharing them with the bindings'
+        # reads keeps a refresh at one lookup per number whichever resource is read first.
+        answers = IN_SERVICE.lookup_many(self.dashboard(), held, max_age=READ_CACHE_SECONDS)
         live = sorted(tn for tn, ok in answers.items() if ok)
         if held and not live:
             return ReadResult(None, {})  # every number answered 404: nothing is held any more

@@ -12,7 +12,16 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from .._numbers import InvalidNumber, to_e164, to_ten_digits
 from ..clients.catapult import NumberInfo
 from ..errors import BwPulumiError, Conflict, NotFound, ServerError, TransportError
-from ._provider import IN_SERVICE, BaseProvider, Failures, diff_props, is_unknown, log, user_props
+from ._provider import (
+    IN_SERVICE,
+    READ_CACHE_SECONDS,
+    BaseProvider,
+    Failures,
+    diff_props,
+    is_unknown,
+    log,
+    user_props,
+)
 
 __all__ = ["NumberNotInService", "PhoneNumber", "PhoneNumberArgs", "PhoneNumberProvider"]
 
@@ -132,7 +141,9 @@ class PhoneNumberProvider(BaseProvider):
         except NotFound:
             return ReadResult(None, {})
         state = user_props(props)
-        in_service = IN_SERVICE.lookup(self.dashboard(), to_ten_digits(live.number))
+        in_service = IN_SERVICE.lookup(
+            self.dashboard(), to_ten_digits(live.number), max_age=READ_CACHE_SECONDS
+        )
         inputs = {k: state[k] for k in _INPUTS if k in state}
         inputs["number"] = live.number
         inputs["application_id"] = live.application_id or ""

@@ -11,6 +11,7 @@ from bw_pulumi import ImportTnOrderProvider, check_importability
 from bw_pulumi.clients.dashboard import Address, ImportOrderRequest
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import OrderError, OrderTimeout
+from bw_pulumi.resources._provider import IN_SERVICE
 from bw_pulumi.resources.import_tn_order import default_customer_order_id
 
 from .conftest import SUBSCRIBER, configured, dashboard, order_inputs
@@ -216,6 +217,7 @@ def test_refresh_drops_number_removed_out_of_band_and_up_reimports_it(emu: Emula
     created = provider.create(inputs)
     removal = dashboard(emu).create_remove_order([B], "portal")
     assert removal.order_id
+    IN_SERVICE.clear()  # a refresh runs in a new provider process, with nothing cached
     read = provider.read(created.id, created.outs)
     assert read.outs["imported_numbers"] == [A]
     assert read.inputs["telephone_numbers"] == [A]
@@ -230,6 +232,7 @@ def test_refresh_reports_gone_when_no_number_remains(emu: Emulator) -> None:
     provider = _provider(emu)
     created = provider.create(_checked(provider, order_inputs([A])))
     dashboard(emu).create_remove_order([A], "portal")
+    IN_SERVICE.clear()  # a refresh runs in a new provider process, with nothing cached
     assert provider.read(created.id, created.outs).id is None
 
 
