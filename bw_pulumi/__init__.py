@@ -5,6 +5,7 @@ them by reference, so this import path must never change.
 """
 
 from ._preflight import ImportabilityReport, check_importability
+from ._sdk_compat import install_serialize_provider_guard
 from .resources.application import Application, ApplicationArgs, ApplicationProvider
 from .resources.import_tn_order import (
     ImportTnOrder,
@@ -17,6 +18,8 @@ from .resources.phone_number import PhoneNumber, PhoneNumberArgs, PhoneNumberPro
 from .resources.subscription import Subscription, SubscriptionArgs, SubscriptionProvider
 
 __version__ = "0.1.0"
+
+install_serialize_provider_guard()  # else stacks of ~900+ resources die with RecursionError
 
 __all__ = [
     "Application",

@@ -7,6 +7,7 @@ Catapult speaks JSON under ``{base_url}/v1/users/{user_id}``; creates answer 201
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "NUMBER_IMPORTS_BUCKET",
     "NUMBER_IMPORTS_BURST",
     "NUMBER_IMPORTS_PER_SECOND",
+    "RATE_SCALE_ENV",
     "ApplicationInfo",
     "CatapultClient",
     "NumberInfo",
@@ -33,6 +35,7 @@ __all__ = [
     "next_link",
     "parse_application",
     "parse_number",
+    "rate_scale",
 ]
 
 #: "/applications: Limit 1, Time Period 1000 ms" (AP rateLimits, section 9).
@@ -43,12 +46,24 @@ APPLICATIONS_BURST = 1
 NUMBER_IMPORTS_BUCKET = "catapult-number-imports"
 NUMBER_IMPORTS_PER_SECOND = 100 / 60
 NUMBER_IMPORTS_BURST = 800
+#: Multiplies both pacing rates (bursts stay): only for an emulator whose budgets are scaled the
+#: same way (``POST /_emulator/limits {"scale": ...}``, the benchmark); never set it in production.
+RATE_SCALE_ENV = "BW_PULUMI_RATE_SCALE"
 #: Catapult's maximum page size (default 25).
 DEFAULT_PAGE_SIZE = 1000
 #: The import provider that takes a Dashboard-hosted number (section 11).
 DASHBOARD_PROVIDER = "bandwidth-dashboard"
 
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def rate_scale() -> float:
+    """``BW_PULUMI_RATE_SCALE`` as a positive factor (default 1; anything invalid counts as 1)."""
+    try:
+        scale = float(os.environ.get(RATE_SCALE_ENV, "") or 1.0)
+    except ValueError:
+        return 1.0
+    return scale if scale > 0 else 1.0
 
 
 @dataclass(frozen=True)
@@ -214,7 +229,9 @@ class CatapultClient:
 
     def _pace_applications(self) -> None:
         if self.pacing:
-            self.transport.pace(APPLICATIONS_BUCKET, APPLICATIONS_PER_SECOND, APPLICATIONS_BURST)
+            self.transport.pace(
+                APPLICATIONS_BUCKET, APPLICATIONS_PER_SECOND * rate_scale(), APPLICATIONS_BURST
+            )
 
     def _iterate(
         self, path: str, params: dict[str, object], pace: bool
@@ -293,7 +310,9 @@ class CatapultClient:
         )
         if self.pacing:
             self.transport.pace(
-                NUMBER_IMPORTS_BUCKET, NUMBER_IMPORTS_PER_SECOND, NUMBER_IMPORTS_BURST
+                NUMBER_IMPORTS_BUCKET,
+                NUMBER_IMPORTS_PER_SECOND * rate_scale(),
+                NUMBER_IMPORTS_BURST,
             )
         response = self.transport.request(
             "POST", self._path("phoneNumbers"), json=body, headers=_JSON_HEADERS

@@ -292,3 +292,17 @@ def test_from_settings_shares_one_transport_and_hides_secret(server: ReplayServe
     one, two = CatapultClient.from_settings(settings), CatapultClient.from_settings(settings)
     assert one.transport is two.transport
     assert "api-secret-xyz" not in repr(one)
+
+
+def test_rate_scale_multiplies_pacing_only_for_valid_positive_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bw_pulumi.clients.catapult import RATE_SCALE_ENV, rate_scale
+
+    monkeypatch.delenv(RATE_SCALE_ENV, raising=False)
+    assert rate_scale() == 1.0
+    monkeypatch.setenv(RATE_SCALE_ENV, "10")
+    assert rate_scale() == 10.0
+    for bad in ("0", "-3", "fast"):
+        monkeypatch.setenv(RATE_SCALE_ENV, bad)
+        assert rate_scale() == 1.0

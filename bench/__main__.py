@@ -1,0 +1,152 @@
+"""``python -m bench``: the benchmark (see bench/README.md); ``--help`` lists the knobs."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .floors import Pacing, floor_seconds
+from .report import check_targets, machine, table, write_all
+from .run import PhaseResult, run_poll_study, run_size
+from .services import find_cli_bin_dir
+
+
+def _floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x.strip()]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--sizes", default="10,100,1000", help="numbers per stack (comma-separated)")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=10.0,
+        help="multiplies Catapult's budgets in the emulator and the client pacing",
+    )
+    p.add_argument("--latency-ms", type=float, default=20.0, help="added latency per request")
+    p.add_argument("--processing-seconds", type=float, default=2.0, help="order processing time")
+    p.add_argument(
+        "--skip-poll-study",
+        action="store_true",
+        help="skip the up-only runs at several processing times",
+    )
+    p.add_argument(
+        "--poll-seconds",
+        default="1,10,100",
+        help="processing times of the poll study (comma-separated)",
+    )
+    p.add_argument("--poll-size", type=int, default=10, help="N of the poll study")
+    p.add_argument(
+        "--skip-checkpoints",
+        choices=("never", "largest", "always"),
+        default="largest",
+        help="also run with PULUMI_SKIP_CHECKPOINTS=true (state saved once per operation "
+        "instead of after every step): never, for the largest N only (default), or for all",
+    )
+    p.add_argument(
+        "--from-json",
+        metavar="PATH",
+        help="re-render the report of an earlier run (e.g. bench/results/latest.json) without "
+        "running anything; floors are recomputed with --latency-ms/--scale",
+    )
+    return p
+
+
+def _reload(
+    path: str, pacing: Pacing
+) -> tuple[list[PhaseResult], list[PhaseResult], dict[str, Any]]:
+    """Rows of an earlier run (floors recomputed with the current formula) and its metadata."""
+    data = json.loads(Path(path).read_text())
+    names = {f.name for f in dataclasses.fields(PhaseResult)}
+
+    def rows(key: str) -> list[PhaseResult]:
+        out = [PhaseResult(**{k: v for k, v in r.items() if k in names}) for r in data[key]]
+        for r in out:
+            paced = Pacing(pacing.latency_s, r.processing_s, pacing.scale)
+            r.floor_s = round(floor_seconds(r.phase, r.n, paced), 2)
+        return out
+
+    meta = {k: v for k, v in data.items() if k not in ("phases", "poll_study", "targets")}
+    return rows("phases"), rows("poll_study"), meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.from_json:
+        pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale)
+        old_rows, old_polls, meta = _reload(args.from_json, pacing)
+        checks = check_targets(old_rows, old_polls)
+        write_all(old_rows, old_polls, checks, meta, pacing, meta.get("command", "python -m bench"))
+        _print(old_rows, old_polls, checks)
+        return 0
+    command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale)
+    bin_dir = find_cli_bin_dir()
+    cli = subprocess.run(
+        [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    skip = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    started = time.monotonic()
+    log(f"bw-pulumi benchmark: Pulumi {cli}, {pacing}")
+    main_rows: list[PhaseResult] = []
+    for n in sizes:
+        main_rows += run_size(
+            n, pacing, bin_dir, log, engine_env=skip if args.skip_checkpoints == "always" else None
+        )
+    if args.skip_checkpoints == "largest" and sizes:
+        main_rows += run_size(max(sizes), pacing, bin_dir, log, engine_env=skip)
+    poll_rows: list[PhaseResult] = []
+    if not args.skip_poll_study:
+        log("poll study (up only):")
+        poll_rows = run_poll_study(args.poll_size, _floats(args.poll_seconds), pacing, bin_dir, log)
+    checks = check_targets(main_rows, poll_rows)
+    meta = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "cli": cli,
+        "pacing": {
+            "latency_ms": args.latency_ms,
+            "processing_s": args.processing_seconds,
+            "scale": args.scale,
+        },
+        "skip_checkpoints": args.skip_checkpoints,
+        "duration_s": round(time.monotonic() - started, 1),
+    }
+    meta["command"] = command
+    write_all(main_rows, poll_rows, checks, meta, pacing, command)
+    _print(main_rows, poll_rows, checks)
+    print(
+        f"\nwrote bench/results/latest.json, bench/RESULTS.md, bench/time_vs_n.png "
+        f"({meta['duration_s']} s)"
+    )
+    return 0
+
+
+def _print(
+    main_rows: list[PhaseResult], poll_rows: list[PhaseResult], checks: list[dict[str, Any]]
+) -> None:
+    print()
+    print(table(main_rows))
+    if poll_rows:
+        print("\npoll study:\n" + table(poll_rows))
+    print()
+    for c in checks:
+        print(f"{c['result']:4}  {c['target']}: {c['detail']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The emulator as a separate process, the offline Pulumi CLI, and the provider-memory sampler.
+
+The emulator runs in its own interpreter so its request handling never competes for the GIL
+with the Automation API program in this process (the machine may have only 2 cores).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import psutil  # type: ignore[import-untyped]
+from pulumi import automation as auto
+
+from bw_pulumi.config import SETTINGS_KEYS
+from bw_pulumi.emulator.control import ControlClient
+from bw_pulumi.emulator.state import Accounts
+
+__all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir", "make_stack"]
+
+REPO = Path(__file__).resolve().parents[1]
+PASSPHRASE = "bw-pulumi-bench"  # protects throwaway benchmark stacks only
+STARTUP_SECONDS = 30.0
+
+
+class EmulatorProcess:
+    """``python -m bw_pulumi.emulator`` on a free port, paced through its control API."""
+
+    def __init__(self, processing_s: float) -> None:
+        self.processing_s = processing_s
+        self.accounts = Accounts()
+        self.proc: subprocess.Popen[str] | None = None
+        self.base_url = ""
+
+    def __enter__(self) -> EmulatorProcess:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bw_pulumi.emulator",
+                "--port",
+                "0",
+                "--processing-seconds",
+                str(self.processing_s),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            found = re.search(r"Control API:\s+(http://[^/\s]+)", line)
+            if found:
+                self.base_url = found.group(1)
+                break
+            if not line and self.proc.poll() is not None:
+                break
+        if not self.base_url:
+            self.__exit__()
+            raise RuntimeError("the emulator did not start")
+        # Drain the rest of stdout so the pipe never fills.
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        self.control = ControlClient(self.base_url)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def pace(self, latency_ms: float, scale: float) -> None:
+        self.control.faults(latency_ms=latency_ms)
+        self.control.limits(
+            catapult_number_imports_per_minute=100,
+            catapult_number_imports_burst=800,
+            catapult_applications_per_second=1,
+            scale=scale,
+        )
+
+    def stack_config(self) -> dict[str, str]:
+        a = self.accounts
+        values = {
+            "account_id": a.account_id,
+            "username": a.username,
+            "password": a.password,
+            "dashboard_url": self.base_url + "/api",
+            "user_id": a.user_id,
+            "api_token": a.api_token,
+            "api_secret": a.api_secret,
+            "catapult_url": self.base_url,
+        }
+        return {SETTINGS_KEYS[k][0]: v for k, v in values.items()}
+
+
+def find_cli_bin_dir() -> Path:
+    override = os.environ.get("BW_PULUMI_BIN_DIR")
+    if override:
+        return Path(override)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "install-pulumi"),
+            "--find-only",
+            "--print-bin-dir",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise SystemExit(f"no Pulumi CLI: run scripts/install-pulumi first.\n{proc.stderr}")
+    return Path(proc.stdout.strip())
+
+
+def make_stack(
+    program: Callable[[], None],
+    root: Path,
+    bin_dir: Path,
+    config: Mapping[str, str],
+    secrets: Mapping[str, str],
+    extra_env: Mapping[str, str],
+) -> auto.Stack:
+    """An inline-program stack on a private file backend, fully offline (as tests/e2e does)."""
+    backend = root / "backend"
+    backend.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PULUMI_BACKEND_URL": backend.as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_HOME": str(root / "pulumi-home"),
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PATH": os.pathsep.join(
+            [str(Path(sys.executable).parent), str(bin_dir), os.environ.get("PATH", "")]
+        ),
+        **extra_env,
+    }
+    if sys.prefix != sys.base_prefix:
+        env["PULUMI_RUNTIME_VIRTUALENV"] = sys.prefix
+    work_dir = root / "work"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    options = auto.LocalWorkspaceOptions(
+        work_dir=str(work_dir),
+        pulumi_home=env["PULUMI_HOME"],
+        env_vars=env,
+        pulumi_command=auto.PulumiCommand(root=str(bin_dir.parent)),
+        project_settings=auto.ProjectSettings(name="bw-bench", runtime="python"),
+    )
+    stack = auto.create_or_select_stack(
+        stack_name="bench", project_name="bw-bench", program=program, opts=options
+    )
+    values: dict[str, Any] = {k: auto.ConfigValue(v) for k, v in config.items()}
+    values.update({k: auto.ConfigValue(v, secret=True) for k, v in secrets.items()})
+    stack.set_all_config(values)
+    return stack
+
+
+class MemorySampler:
+    """Peak RSS of this process's ``python -m pulumi.dynamic`` descendants while it runs."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak_bytes = 0
+        self.seen = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            for child in me.children(recursive=True):
+                try:
+                    if "pulumi.dynamic" in " ".join(child.cmdline()):
+                        self.seen = True
+                        self.peak_bytes = max(self.peak_bytes, child.memory_info().rss)
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    continue
+            self._stop.wait(self.interval)
