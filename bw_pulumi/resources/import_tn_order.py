@@ -12,9 +12,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .._numbers import InvalidNumber, to_ten_digits
 from ..clients.dashboard import Address, DashboardClient, ImportOrderRequest
 from ..errors import ErrorDetail, NotFound, OrderError
+from ._import_checks import ADDRESS_REQUIRED, check_numbers, check_subscriber
 from ._ordering import ImportOutcome, import_numbers, remove_numbers
 from ._provider import (
     IN_SERVICE,
@@ -51,8 +51,6 @@ _INPUTS = ("telephone_numbers", *_REPLACE, *_STATE_ONLY, "adopt_order_id")
 _OUTPUTS = ("order_id", "processing_status", "imported_numbers", "failed_numbers", "last_modified")
 # Bandwidth: letters, digits, dashes and spaces, at most 40 characters (bandwidth-api.md 4.1).
 _COID = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
-_ADDRESS_REQUIRED = ("house_number", "street_name", "city", "state_code", "zip")
-MAX_SUBSCRIBER_NAME = 45
 
 
 def default_customer_order_id(project: str, stack: str, resource_name: str) -> str:
@@ -65,73 +63,14 @@ def default_customer_order_id(project: str, stack: str, resource_name: str) -> s
     return f"{clean[:31].rstrip('- ')}-{digest}"
 
 
-def _check_numbers(failures: Failures, value: Any) -> Any:
-    if is_unknown(value) and not isinstance(value, list):
-        return value
-    if not isinstance(value, list) or not value:
-        failures.add("telephone_numbers", "telephone_numbers must be a non-empty list of numbers")
-        return value
-    if any(is_unknown(v) for v in value):
-        return value
-    seen: dict[str, str] = {}
-    for raw in value:
-        try:
-            tn = to_ten_digits(raw)
-        except InvalidNumber as exc:
-            failures.add("telephone_numbers", str(exc))
-            continue
-        if tn in seen:
-            failures.add("telephone_numbers", f"{raw!r} duplicates {seen[tn]!r} (both are {tn})")
-        seen.setdefault(tn, raw)
-    return sorted(seen)
-
-
-def _check_subscriber(failures: Failures, sub: Any) -> Any:
-    if is_unknown(sub):
-        return sub
-    if not isinstance(sub, Mapping):
-        failures.add("subscriber", "subscriber (name and service_address) is required")
-        return sub
-    name = sub.get("name")
-    if not is_unknown(name) and (not isinstance(name, str) or not name.strip()):
-        failures.add("subscriber.name", "subscriber.name is required")
-    elif isinstance(name, str) and len(name) > MAX_SUBSCRIBER_NAME:
-        failures.add("subscriber.name", f"subscriber.name is over {MAX_SUBSCRIBER_NAME} characters")
-    address = sub.get("service_address")
-    if is_unknown(address):
-        return sub
-    if not isinstance(address, Mapping):
-        failures.add("subscriber.service_address", "subscriber.service_address is required")
-        return sub
-    clean = dict(address)
-    for part in _ADDRESS_REQUIRED:
-        value = address.get(part)
-        if is_unknown(value):
-            continue
-        if value is None or not str(value).strip():
-            failures.add(f"subscriber.service_address.{part}", f"{part} is required")
-        else:
-            clean[part] = str(value).strip()
-    state = clean.get("state_code")
-    if isinstance(state, str) and state:
-        if not re.fullmatch(r"[A-Za-z]{2}", state):
-            failures.add(
-                "subscriber.service_address.state_code",
-                f"state_code must be two letters such as 'NC'; got {state!r}",
-            )
-        else:
-            clean["state_code"] = state.upper()
-    return {**sub, "service_address": clean}
-
-
 class ImportTnOrderProvider(BaseProvider):
     """importTnChecker, importTnOrders and removeImportedTnOrders. See :class:`ImportTnOrder`."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()
-        inputs["telephone_numbers"] = _check_numbers(failures, news.get("telephone_numbers"))
-        inputs["subscriber"] = _check_subscriber(failures, news.get("subscriber"))
+        inputs["telephone_numbers"] = check_numbers(failures, news.get("telephone_numbers"))
+        inputs["subscriber"] = check_subscriber(failures, news.get("subscriber"))
         for prop in ("site_id", "loa_authorizing_person"):
             value = news.get(prop)
             if not is_unknown(value) and (value is None or not str(value).strip()):
@@ -207,7 +146,7 @@ class ImportTnOrderProvider(BaseProvider):
             site_id=inputs["site_id"],
             sip_peer_id=inputs.get("sip_peer_id"),
             subscriber_name=sub["name"],
-            service_address=Address(**{k: addr.get(k) for k in (*_ADDRESS_REQUIRED, "county")}),
+            service_address=Address(**{k: addr.get(k) for k in (*ADDRESS_REQUIRED, "county")}),
             loa_authorizing_person=inputs["loa_authorizing_person"],
             customer_order_id=inputs.get("customer_order_id"),
         )
