@@ -6,7 +6,6 @@ with the Automation API program in this process (the machine may have only 2 cor
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped]
 from pulumi import automation as auto
 
+from bw_pulumi import _offline
 from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator.control import ControlClient
 from bw_pulumi.emulator.state import Accounts
@@ -105,24 +105,10 @@ class EmulatorProcess:
 
 
 def find_cli_bin_dir() -> Path:
-    override = os.environ.get("BW_PULUMI_BIN_DIR")
-    if override:
-        return Path(override)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "install-pulumi"),
-            "--find-only",
-            "--print-bin-dir",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if proc.returncode != 0 or not proc.stdout.strip():
-        raise SystemExit(f"no Pulumi CLI: run scripts/install-pulumi first.\n{proc.stderr}")
-    return Path(proc.stdout.strip())
+    bin_dir, said = _offline.find_cli_bin_dir(REPO / "scripts" / "install-pulumi")
+    if bin_dir is None:
+        raise SystemExit(f"no Pulumi CLI: run scripts/install-pulumi first.\n{said}")
+    return bin_dir
 
 
 def make_stack(
@@ -134,22 +120,10 @@ def make_stack(
     extra_env: Mapping[str, str],
 ) -> auto.Stack:
     """An inline-program stack on a private file backend, fully offline (as tests/e2e does)."""
-    backend = root / "backend"
-    backend.mkdir(parents=True, exist_ok=True)
     env = {
-        "PULUMI_BACKEND_URL": backend.as_uri(),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_HOME": str(root / "pulumi-home"),
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), str(bin_dir), os.environ.get("PATH", "")]
-        ),
+        **_offline.offline_env(bin_dir, root / "backend", root / "pulumi-home", PASSPHRASE),
         **extra_env,
     }
-    if sys.prefix != sys.base_prefix:
-        env["PULUMI_RUNTIME_VIRTUALENV"] = sys.prefix
     work_dir = root / "work"
     work_dir.mkdir(parents=True, exist_ok=True)
     options = auto.LocalWorkspaceOptions(

@@ -14,7 +14,6 @@ import argparse
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -24,6 +23,9 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 from demo_emulator import BackgroundEmulator
 from pulumi import automation as auto
+
+from bw_pulumi._offline import find_cli_bin_dir
+from bw_pulumi._offline import offline_env as _offline_env
 
 REPO = Path(__file__).resolve().parents[1]
 PROGRAM_FILE = REPO / "examples" / "hosted_messaging" / "program.py"
@@ -52,43 +54,15 @@ def load_program(path: Path) -> Callable[[], None]:
 
 
 def cli_bin_dir() -> Path:
-    override = os.environ.get("BW_PULUMI_BIN_DIR")
-    if override:
-        return Path(override)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "install-pulumi"),
-            "--find-only",
-            "--print-bin-dir",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"scripts/demo: no Pulumi CLI; run scripts/setup.\n{proc.stderr}")
-    return Path(proc.stdout.strip())
+    bin_dir, said = find_cli_bin_dir(REPO / "scripts" / "install-pulumi")
+    if bin_dir is None:
+        raise SystemExit(f"scripts/demo: no Pulumi CLI; run scripts/setup.\n{said}")
+    return bin_dir
 
 
 def offline_env(root: Path, bin_dir: Path) -> dict[str, str]:
     """Local file backend, passphrase secrets, no update check, no plugin downloads."""
-    backend = root / "state"
-    backend.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PULUMI_BACKEND_URL": backend.as_uri(),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_HOME": str(root / "pulumi-home"),
-        # The dynamic-provider plugin runs `python -m pulumi.dynamic`: make it this interpreter.
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), str(bin_dir), os.environ["PATH"]]
-        ),
-    }
-    if sys.prefix != sys.base_prefix:
-        env["PULUMI_RUNTIME_VIRTUALENV"] = sys.prefix
+    env = _offline_env(bin_dir, root / "state", root / "pulumi-home", PASSPHRASE)
     # A passphrase file from the caller's shell would compete with the demo's passphrase.
     os.environ.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)
     return env

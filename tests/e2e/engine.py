@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,57 +19,26 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from bw_pulumi import _offline
+
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = REPO / "scripts" / "install-pulumi"
 PASSPHRASE = "bw-pulumi-e2e"  # only protects throwaway test stacks
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-FIND_TIMEOUT_SECONDS = 120
 CLI_TIMEOUT_SECONDS = 300
 
 
 def find_cli_bin_dir() -> tuple[Path | None, str]:
     """The bin dir of a usable CLI (never builds one), and what the finder said."""
-    override = os.environ.get("BW_PULUMI_BIN_DIR")
-    if override:
-        path = Path(override)
-        return (path, "") if (path / "pulumi").exists() else (None, f"{path} has no pulumi")
-    proc = subprocess.run(
-        [sys.executable, str(INSTALL_SCRIPT), "--find-only", "--print-bin-dir"],
-        capture_output=True,
-        text=True,
-        timeout=FIND_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if proc.returncode == 0 and proc.stdout.strip():
-        return Path(proc.stdout.strip()), proc.stderr
-    return None, proc.stderr
+    return _offline.find_cli_bin_dir(INSTALL_SCRIPT)
 
 
 def offline_env(bin_dir: Path, root: Path, pythonpath: Sequence[Path] = ()) -> dict[str, str]:
     """Environment for the CLI: local state, no network, plugin in this virtualenv."""
-    backend = root / "backend"
-    backend.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PULUMI_BACKEND_URL": backend.as_uri(),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        # Keep ~/.pulumi (plugins, credentials) out of the tests.
-        "PULUMI_HOME": str(root / "pulumi-home"),
-        # The plugin script runs `$PULUMI_PYTHON_CMD -u -m pulumi.dynamic` unless a virtualenv
-        # is named; both point at this interpreter so the plugin imports what the tests import.
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), str(bin_dir), os.environ.get("PATH", "")]
-        ),
-        "PYTHONPATH": os.pathsep.join(
-            [*(str(p) for p in pythonpath), os.environ.get("PYTHONPATH", "")]
-        ),
-    }
-    if sys.prefix != sys.base_prefix:
-        env["PULUMI_RUNTIME_VIRTUALENV"] = sys.prefix
-    return env
+    return _offline.offline_env(
+        bin_dir, root / "backend", root / "pulumi-home", PASSPHRASE, pythonpath
+    )
 
 
 def is_secret(value: Any) -> bool:

@@ -1,0 +1,72 @@
+"""Run the Pulumi CLI offline against the emulator: shared by the tests, the demo and the bench.
+
+A local file backend, passphrase secrets, no update check and no plugin downloads; the
+dynamic-provider plugin (``python -u -m pulumi.dynamic``) runs in *this* interpreter's
+environment, so it imports the same ``bw_pulumi`` as the caller.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["FIND_TIMEOUT_SECONDS", "find_cli_bin_dir", "offline_env"]
+
+#: ``install-pulumi --find-only`` never builds, so it answers in well under this.
+FIND_TIMEOUT_SECONDS = 120
+
+
+def find_cli_bin_dir(install_script: Path) -> tuple[Path | None, str]:
+    """The bin dir of a usable CLI (never builds one), and what the finder said.
+
+    ``BW_PULUMI_BIN_DIR`` overrides the search.
+    """
+    override = os.environ.get("BW_PULUMI_BIN_DIR")
+    if override:
+        path = Path(override)
+        return (path, "") if (path / "pulumi").exists() else (None, f"{path} has no pulumi")
+    proc = subprocess.run(
+        [sys.executable, str(install_script), "--find-only", "--print-bin-dir"],
+        capture_output=True,
+        text=True,
+        timeout=FIND_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if proc.returncode == 0 and proc.stdout.strip():
+        return Path(proc.stdout.strip()), proc.stderr
+    return None, proc.stderr
+
+
+def offline_env(
+    bin_dir: Path,
+    backend: Path,
+    pulumi_home: Path,
+    passphrase: str,
+    pythonpath: Sequence[Path] = (),
+) -> dict[str, str]:
+    """Environment variables for the CLI and its plugins; creates the backend directory."""
+    backend.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PULUMI_BACKEND_URL": backend.as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": passphrase,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        # Keep ~/.pulumi (plugins, credentials) out of it.
+        "PULUMI_HOME": str(pulumi_home),
+        # The plugin script runs `$PULUMI_PYTHON_CMD -u -m pulumi.dynamic` unless a virtualenv
+        # is named; both point at this interpreter.
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PATH": os.pathsep.join(
+            [str(Path(sys.executable).parent), str(bin_dir), os.environ.get("PATH", "")]
+        ),
+    }
+    if pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [*(str(p) for p in pythonpath), os.environ.get("PYTHONPATH", "")]
+        )
+    if sys.prefix != sys.base_prefix:
+        env["PULUMI_RUNTIME_VIRTUALENV"] = sys.prefix
+    return env
