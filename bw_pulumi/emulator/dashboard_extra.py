@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from bw_pulumi import _xml
 from bw_pulumi.emulator import orders
 from bw_pulumi.emulator.dashboard import is_uuid, location
-from bw_pulumi.emulator.dashboard_orders import lookup, read_numbers
+from bw_pulumi.emulator.dashboard_orders import errors_xml, lookup, read_numbers
 from bw_pulumi.emulator.models import EXTERNAL, IMPORT, Loa, Order, iso_millis, new_uuid, now
 from bw_pulumi.emulator.wire import BadXml, Context, empty, parse_xml, status_error, xml_response
 
@@ -168,20 +168,7 @@ def _external_xml(order: Order, account_id: str, *, created: bool) -> etree._Ele
         ("Action", order.action),
         ("LoaType", order.loa_type),
         ("ProcessingStatus", order.status),
-        _xml.element(
-            "Errors",
-            *(
-                _xml.element(
-                    "Error",
-                    ("Code", e.code),
-                    ("Description", e.description),
-                    _xml.element(
-                        "TelephoneNumbers", *_xml.repeated("TelephoneNumber", e.telephone_numbers)
-                    ),
-                )
-                for e in order.errors
-            ),
-        ),
+        errors_xml(order),
     ]
     if not created:
         children.append(("SipPeerId", order.sip_peer_id))  # after Errors in the SPEC list

@@ -36,7 +36,7 @@ from bw_pulumi.emulator.wire import (
     xml_response,
 )
 
-__all__ = ["HANDLERS", "RULES", "lookup", "order_xml", "read_numbers", "summary_list"]
+__all__ = ["HANDLERS", "RULES", "errors_xml", "lookup", "order_xml", "read_numbers", "summary_list"]
 
 #: NANPA shape: NPA and NXX start with 2-9 (7201 otherwise, API doc 3).
 _NANPA = re.compile(r"^[2-9]\d{2}[2-9]\d{6}$")
@@ -123,7 +123,8 @@ def check(ctx: Context, request: Request, account_id: str) -> Response:
 # -- rendering -------------------------------------------------------------------------------
 
 
-def _errors_xml(order: Order) -> etree._Element:
+def errors_xml(order: Order) -> etree._Element:
+    """``Errors > Error* > Code, Description, TelephoneNumbers`` of an order document."""
     return _xml.element(
         "Errors",
         *(
@@ -176,7 +177,7 @@ def order_xml(order: Order, account_id: str, *, created: bool) -> etree._Element
         _xml.element("TelephoneNumbers", *_xml.repeated("TelephoneNumber", order.telephone_numbers))
     )
     head.append(("ProcessingStatus", order.status))
-    head.append(_errors_xml(order))
+    head.append(errors_xml(order))
     if order.kind == IMPORT and not created:
         head.append(("SipPeerId", order.sip_peer_id))  # last, after Errors (captured GET)
     return _xml.element(tag, *head)
