@@ -26,6 +26,7 @@ from bw_pulumi.emulator import (
     control,
     dashboard,
     dashboard_extra,
+    dashboard_inservice,
     dashboard_orders,
 )
 from bw_pulumi.emulator.control import ControlContext
@@ -39,7 +40,8 @@ __all__ = ["EmulatorApp"]
 #: The three Dashboard base prefixes (API doc 1.1), longest first.
 _DASHBOARD = re.compile(r"^(/api/v1|/api|/v1\.0)(/accounts/.*)$")
 _CATAPULT = "/v1/users/"
-#: Collection names matched case-insensitively (``importtnorders`` works: API doc 1.4).
+#: Collection names matched case-insensitively (``importtnorders`` works). Shipped SDKs use both
+#: cases, so the real router very likely folds them: inferred, not verified (API doc 1.4).
 _CANONICAL = {
     name.lower(): name
     for name in [
@@ -48,6 +50,7 @@ _CANONICAL = {
         "importTnOrders",
         "removeImportedTnOrders",
         "inserviceNumbers",
+        "sites",
         "externalTns",
         "loas",
         "history",
@@ -85,13 +88,19 @@ class EmulatorApp:
     def __init__(self, store: Store, delivery: Delivery) -> None:
         self.ctx = ControlContext(Context(store, delivery), Faults(), Budgets(), Stats())
         self.accounts = store.accounts
-        self._dashboard = _map(dashboard.RULES + dashboard_orders.RULES + dashboard_extra.RULES)
+        self._dashboard = _map(
+            dashboard.RULES
+            + dashboard_orders.RULES
+            + dashboard_extra.RULES
+            + dashboard_inservice.RULES
+        )
         self._catapult = _map(catapult.RULES + catapult_messages.RULES)
         self._control = _map(control.RULES)
         self._handlers: dict[str, Any] = {
             **dashboard.HANDLERS,
             **dashboard_orders.HANDLERS,
             **dashboard_extra.HANDLERS,
+            **dashboard_inservice.HANDLERS,
             **catapult.HANDLERS,
             **catapult_messages.HANDLERS,
             **control.HANDLERS,

@@ -97,6 +97,7 @@ def _merge_app(fields: dict[str, Any], data: dict[str, Any]) -> None:
     """Apply a create/update body; JSON nulls change nothing (PY-BW sends them, API doc 10)."""
     for key, value in data.items():
         key = _LEGACY.get(key, key)
+        # Ignoring nulls is inferred from PY-BW's behaviour, never verified (API doc 10 and 15).
         if value is None or (key not in APP_FIELDS and key != "name"):
             continue
         fields[key] = value
@@ -249,10 +250,14 @@ def find_number(world: World, ident: str) -> PhoneNumber | None:
 def _import_problem(ctx: Context, data: dict[str, Any]) -> Response | None:
     """Why this import may not happen, as a Catapult error; the error codes below are ours."""
     provider = data.get("provider")
+    # Only the import variant is emulated; allocating (no provider) is refused here.
     if not isinstance(provider, dict) or provider.get("providerName") != "bandwidth-dashboard":
         return _invalid(
             'Only imports with provider.providerName "bandwidth-dashboard" are emulated.'
         )
+    if not data.get("applicationId"):
+        # Optional when allocating, required when importing (API doc 11); message ours.
+        return _invalid("applicationId is required to import a number.")
     props = provider.get("properties") or {}
     accounts = ctx.store.accounts
     if (
@@ -311,11 +316,17 @@ def create_number(ctx: Context, request: Request, user_id: str) -> Response:
 def list_numbers(ctx: Context, request: Request, user_id: str) -> Response:
     app_id = request.args.get("applicationId")
     name = request.args.get("name")
+    # Every listed number is enabled (deleted ones are gone, API doc 11), so numberState selects
+    # all or nothing. state and city are accepted and not applied: numbers carry neither here.
+    number_state = request.args.get("numberState")
+    wanted = number_state is None or number_state.lower() == "enabled"
     with ctx.store.read() as world:
         found = [
             number_json(request, user_id, n)
             for n in world.phone_numbers.values()
-            if (app_id is None or n.application_id == app_id) and (name is None or n.name == name)
+            if wanted
+            and (app_id is None or n.application_id == app_id)
+            and (name is None or n.name == name)
         ]
     paged = _page(request, found)
     if isinstance(paged, Response):

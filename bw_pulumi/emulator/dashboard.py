@@ -1,15 +1,16 @@
-"""Dashboard (Iris) wire format, part 1: subscriptions and inserviceNumbers.
+"""Dashboard (Iris) wire format, part 1: subscriptions, plus helpers the other parts share.
 
-Element names come from bandwidth-api.md sections 2 and 6 and the captured fixtures; paths are
+Element names come from bandwidth-api.md section 2 and the captured fixtures; paths are
 relative to ``{prefix}/accounts/{accountId}`` (the app strips the three prefixes, API doc 1.1,
 and folds collection names to their documented case, API doc 1.4).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from lxml import etree
 from werkzeug.routing import Rule
@@ -54,10 +55,6 @@ ORDER_TYPES = [
 EVENT_TYPES = ("MESSAGING_LOST",)
 DEFAULT_EXPIRY = 86400  # SPEC schema default (API doc 2.1)
 SUBS_ROOT = "SubscriptionsResponse"
-
-#: Real ``Links`` point at production whatever host was asked (API doc 1.1/1.7); clients rebase.
-LINK_BASE = "https://dashboard.bandwidth.com:443/v1.0"
-DEFAULT_PAGE_SIZE = 500  # real first links show size=500 (API doc 6; the SPEC says 300)
 
 
 def location(request: Request, account_id: str, *parts: str) -> str:
@@ -145,9 +142,21 @@ def _read_callback(node: etree._Element, sub: Subscription) -> None:
                 14505, "Basic authentication must contain both a non-blank username and password"
             )
     sub.public_key = _xml.find_text(node, "PublicKey")
+    if sub.public_key and not _is_base64(sub.public_key):
+        # Only the BASE64 layer is checked; the real server reads the certificate (API doc 2.1).
+        raise _Invalid(14504, "Unable to read the certificate given in PublicKey.")
     sub.number_format = _xml.child_text(node, "NumberFormat")
     if sub.number_format not in (None, "LEGACY", "E164"):
         raise _Invalid(14501, "NumberFormat must be LEGACY or E164.")
+
+
+def _is_base64(text: str) -> bool:
+    compact = "".join(text.split())
+    try:
+        base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 def _subscription_xml(sub: Subscription, moment: float) -> etree._Element:
@@ -192,15 +201,15 @@ def _subscriptions_doc(subs: list[Subscription]) -> Response:
     return xml_response(body)
 
 
-def _parse_subscription(request: Request, subscription_id: str) -> Subscription | Response:
+def _parse_subscription(
+    request: Request, subscription_id: str, invalid_status: int
+) -> Subscription | Response:
     try:
         return _read_subscription(parse_xml(request), subscription_id)
     except BadXml as exc:
-        return status_error(SUBS_ROOT, 400, 14501, f"Invalid subscription object: {exc}")
+        return status_error(SUBS_ROOT, invalid_status, 14501, f"Invalid subscription object: {exc}")
     except _Invalid as exc:
-        # The SPEC answers validation failures with 404, which clients accept alongside 400
-        # (API doc 2.2 and 13); we answer 400, the usual status for a bad body.
-        return status_error(SUBS_ROOT, 400, exc.code, exc.description)
+        return status_error(SUBS_ROOT, invalid_status, exc.code, exc.description)
 
 
 def _not_found_subscription(subscription_id: str, account_id: str) -> Response:
@@ -213,7 +222,8 @@ def _not_found_subscription(subscription_id: str, account_id: str) -> Response:
 
 
 def create_subscription(ctx: Context, request: Request, account_id: str) -> Response:
-    sub = _parse_subscription(request, new_uuid())
+    # A POST that fails validation answers 404, "odd but documented" (API doc 2.2).
+    sub = _parse_subscription(request, new_uuid(), 404)
     if isinstance(sub, Response):
         return sub
     # No duplicate (409/16008) rule: which "target" counts as a duplicate is unverified and
@@ -273,7 +283,7 @@ def put_subscription(
     with ctx.store.read() as world:
         if subscription_id not in world.subscriptions:
             return _not_found_subscription(subscription_id, account_id)
-    sub = _parse_subscription(request, subscription_id)
+    sub = _parse_subscription(request, subscription_id, 400)  # PUT: 400 (API doc 2.5)
     if isinstance(sub, Response):
         return sub
     with ctx.store.write() as world:
@@ -295,67 +305,6 @@ def delete_subscription(
     return empty(200)
 
 
-# -- inserviceNumbers ------------------------------------------------------------------------
-
-
-def _link(account_id: str, params: dict[str, str], rel: str) -> str:
-    url = f"{LINK_BASE}/accounts/{account_id}/inserviceNumbers?{urlencode(params)}"
-    return f'Link=<{url}>;rel="{rel}";'
-
-
-def list_in_service(ctx: Context, request: Request, account_id: str) -> Response:
-    args = {k.lower(): v for k, v in request.args.items()}
-    try:
-        size = int(args.get("size", DEFAULT_PAGE_SIZE))
-    except ValueError:
-        size = -1
-    cursor = args.get("page", "1")
-    if size < 1 or not (cursor == "1" or (cursor.isdigit() and len(cursor) == 10)):
-        # "404 when the search parameters are invalid" (API doc 6); empty body.
-        return empty(404)
-    area = args.get("areacode")
-    npanxx = args.get("npanxx")
-    with ctx.store.read() as world:
-        matches = sorted(
-            tn
-            for tn in world.in_service
-            if (not area or tn.startswith(area)) and (not npanxx or tn.startswith(npanxx))
-        )
-    if not matches:
-        return empty(204)  # nothing matches: 204 No Content (API doc 6)
-    # ``page`` is an opaque cursor (API doc 1.7): the last TN of the previous page, as /tns does.
-    after = [tn for tn in matches if cursor == "1" or tn > cursor]
-    page = after[:size]
-    filters = {k: v for k, v in request.args.items() if k.lower() not in ("page", "size")}
-    links: list[_xml.XmlChild] = [
-        ("first", _link(account_id, {**filters, "size": str(size), "page": "1"}, "first"))
-    ]
-    if len(after) > size:
-        next_params = {**filters, "page": page[-1], "size": str(size)}
-        links.append(("next", _link(account_id, next_params, "next")))
-    body = _xml.element(
-        "TNs",
-        ("TotalCount", len(matches)),
-        _xml.element("Links", *links),
-        _xml.element(
-            "TelephoneNumbers", ("Count", len(page)), *_xml.repeated("TelephoneNumber", page)
-        ),
-    )
-    return xml_response(body)
-
-
-def in_service_totals(ctx: Context, request: Request, account_id: str) -> Response:
-    with ctx.store.read() as world:
-        count = len(world.in_service)
-    return xml_response(_xml.element("Quantity", ("Count", count)))
-
-
-def in_service_one(ctx: Context, request: Request, account_id: str, tn: str) -> Response:
-    with ctx.store.read() as world:
-        found = tn in world.in_service
-    return empty(200 if found else 404)  # no payload either way (API doc 6)
-
-
 _A = "/accounts/<account_id>"
 RULES = [
     Rule(f"{_A}/subscriptions", endpoint="dashboard.subscriptions.create", methods=["POST"]),
@@ -375,9 +324,6 @@ RULES = [
         endpoint="dashboard.subscriptions.delete",
         methods=["DELETE"],
     ),
-    Rule(f"{_A}/inserviceNumbers", endpoint="dashboard.inservice.list", methods=["GET"]),
-    Rule(f"{_A}/inserviceNumbers/totals", endpoint="dashboard.inservice.totals", methods=["GET"]),
-    Rule(f"{_A}/inserviceNumbers/<tn>", endpoint="dashboard.inservice.get", methods=["GET"]),
 ]
 
 HANDLERS: dict[str, Any] = {
@@ -386,7 +332,4 @@ HANDLERS: dict[str, Any] = {
     "dashboard.subscriptions.get": get_subscription,
     "dashboard.subscriptions.put": put_subscription,
     "dashboard.subscriptions.delete": delete_subscription,
-    "dashboard.inservice.list": list_in_service,
-    "dashboard.inservice.totals": in_service_totals,
-    "dashboard.inservice.get": in_service_one,
 }

@@ -48,7 +48,9 @@ _NOTE_SUFFIX = {
     FAILED: "has failed.",
 }
 
-#: Notification ``Message`` texts: the OrderStatus messages listed in ERR (API doc 1.5).
+#: Notification ``Message`` texts: the OrderStatus messages listed in ERR (API doc 1.5). That
+#: they become the ``Message`` is "probably" (1.5), and their import wording is reused for removal
+#: and externalTns orders, for which no source gives any: both unverified.
 STATUS_MESSAGES = {
     RECEIVED: "Order request received. Please use the order id to check the status of your order "
     "later.",
@@ -139,11 +141,14 @@ def _resolve(world: World, order: Order) -> None:
             continue
         if removing:
             world.in_service.pop(tn, None)
+            world.in_service_sites.pop(tn, None)
         else:
             # Importing a number already in service is not an error: like externalTns IMPORT
             # ("importing a TN already on the account ... resets all its attributes", API doc 7),
             # the number simply stays in service. No source says what importTnOrders does.
             world.in_service[tn] = order.last_modified
+            if order.site_id:
+                world.in_service_sites[tn] = order.site_id
     order.errors = [
         OrderError(code=code, description=describe(code), telephone_numbers=tns)
         for code, tns in failures.items()

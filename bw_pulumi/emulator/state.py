@@ -56,6 +56,8 @@ class World:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     in_service: dict[str, float] = field(default_factory=dict)
+    #: The SiteId of the order that put a number in service (none for control-API numbers).
+    in_service_sites: dict[str, str] = field(default_factory=dict)
     unimportable: dict[str, int] = field(default_factory=dict)
     failing: dict[str, int] = field(default_factory=dict)
     applications: dict[str, Application] = field(default_factory=dict)
@@ -70,6 +72,7 @@ class World:
             "subscriptions": [to_dict(s) for s in self.subscriptions.values()],
             "orders": [to_dict(o) for o in self.orders.values()],
             "in_service": dict(self.in_service),
+            "in_service_sites": dict(self.in_service_sites),
             "unimportable": dict(self.unimportable),
             "failing": dict(self.failing),
             "applications": [to_dict(a) for a in self.applications.values()],
@@ -85,6 +88,9 @@ class World:
         for o in data.get("orders", []):
             world.orders[o["order_id"]] = order_from_dict(o)
         world.in_service = {str(k): float(v) for k, v in data.get("in_service", {}).items()}
+        world.in_service_sites = {
+            str(k): str(v) for k, v in data.get("in_service_sites", {}).items()
+        }
         world.unimportable = {str(k): int(v) for k, v in data.get("unimportable", {}).items()}
         world.failing = {str(k): int(v) for k, v in data.get("failing", {}).items()}
         for a in data.get("applications", []):

@@ -149,3 +149,41 @@ def test_messages_only_from_imported_numbers(emu: Emulator, api: Api) -> None:
     )
     assert refused.status_code == 400 and refused.json()["category"] == "bad-request"
     assert [m["text"] for m in emu.control.state()["messages"]] == ["hi"]
+
+
+def test_import_without_application_id_is_a_400_validation_error(emu: Emulator, api: Api) -> None:
+    emu.control.numbers(in_service=["9195550100"])
+    for missing in ({"applicationId": None}, {"applicationId": ""}):
+        response = import_number(api, "+19195550100", "unused", **missing)
+        assert isinstance(response, requests.Response) and response.status_code == 400
+        body = response.json()
+        assert (body["category"], body["code"]) == ("bad-request", "validation-error")
+        assert "applicationId" in body["message"]
+    without_key = {
+        "number": "+19195550100",
+        "provider": {"providerName": "bandwidth-dashboard", "properties": {}},
+    }
+    response = api.c("POST", "/phoneNumbers", json=without_key)
+    assert response.status_code == 400 and "applicationId" in response.json()["message"]
+    assert emu.control.state()["phone_numbers"] == []
+
+
+def test_allocate_variant_is_refused_for_its_provider_not_its_application_id(api: Api) -> None:
+    # The emulator serves only the import variant: an allocation (where applicationId is
+    # optional, API doc 11) is refused for lacking the provider, never for the application.
+    response = api.c("POST", "/phoneNumbers", json={"number": "+19195550100"})
+    assert response.status_code == 400
+    assert "providerName" in response.json()["message"]
+
+
+def test_number_list_filters_by_number_state_and_accepts_state_and_city(
+    emu: Emulator, api: Api
+) -> None:
+    app_id = create_app(api)
+    emu.control.numbers(in_service=["9195550100"])
+    assert import_number(api, "+19195550100", app_id).status_code == 201  # type: ignore[attr-defined]
+    listed = api.c("GET", "/phoneNumbers", params={"numberState": "enabled"}).json()
+    assert [n["number"] for n in listed] == ["+19195550100"]
+    assert api.c("GET", "/phoneNumbers", params={"numberState": "released"}).json() == []
+    unapplied = api.c("GET", "/phoneNumbers", params={"state": "NC", "city": "Raleigh"}).json()
+    assert [n["number"] for n in unapplied] == ["+19195550100"]

@@ -1,12 +1,14 @@
-"""inserviceNumbers: pages with production-host Links and an opaque cursor, 204, totals, one."""
+"""inserviceNumbers: pages with production-host Links and an opaque cursor, 204, totals, one,
+the per-site list and the query filters."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import requests
-from _emu_helpers import Api, fixture_xml, tag_paths
+from _emu_helpers import Api, fixture_xml, import_body, post_order, remove_body, tag_paths
 
 from bw_pulumi import _xml
 from bw_pulumi.emulator import Emulator
@@ -54,3 +56,69 @@ def test_single_number_check_and_totals(emu: Emulator, api: Api) -> None:
     totals = _xml.parse(api.d("GET", "/inserviceNumbers/totals").content)
     assert tag_paths(totals) == tag_paths(fixture_xml("dashboard_inserviceNumbers_totals_spec.xml"))
     assert _xml.find_text(totals, "Count") == "2"
+
+
+def _import_to_site(api: Api, site_id: str, *tns: str) -> None:
+    body = import_body(*tns).replace("<SiteId>743</SiteId>", f"<SiteId>{site_id}</SiteId>")
+    post_order(api, "importTnOrders", body)
+
+
+def test_site_list_holds_only_the_numbers_imported_to_that_site(emu: Emulator, api: Api) -> None:
+    _import_to_site(api, "743", "9195550100", "9195550101")
+    _import_to_site(api, "744", "9195550102")
+    response = api.d("GET", "/sites/743/inserviceNumbers", params={"size": 1})
+    assert response.status_code == 200
+    root = _xml.parse(response.content)
+    assert tag_paths(root) == tag_paths(fixture_xml("dashboard_inserviceNumbers_list_link.xml")) | {
+        "TNs/Links/next"
+    }
+    assert _xml.find_text(root, "TotalCount") == "2"
+    assert _xml.texts(root, "TelephoneNumber") == ["9195550100"]
+    # Links stay on the site collection, at the production host (API doc 1.7).
+    assert "/v1.0/accounts/" + emu.account_id + "/sites/743/inserviceNumbers?" in (
+        _xml.find_text(root, "next") or ""
+    )
+    other = _xml.parse(api.d("GET", "/sites/744/inserviceNumbers").content)
+    assert _xml.texts(other, "TelephoneNumber") == ["9195550102"]
+    assert api.d("GET", "/sites/745/inserviceNumbers").status_code == 204
+    # A removal takes the number out of its site's list too.
+    post_order(api, "removeImportedTnOrders", remove_body("9195550102"))
+    assert api.d("GET", "/sites/744/inserviceNumbers").status_code == 204
+
+
+def test_site_list_shows_numbers_scripted_without_a_site(emu: Emulator, api: Api) -> None:
+    emu.control.numbers(in_service=["9195550100"])
+    root = _xml.parse(api.d("GET", "/Sites/743/InServiceNumbers").content)
+    assert _xml.texts(root, "TelephoneNumber") == ["9195550100"]
+
+
+def test_ratecenter_without_state_is_404_without_body(emu: Emulator, api: Api) -> None:
+    emu.control.numbers(in_service=["9195550100"])
+    for path in ("/inserviceNumbers", "/sites/743/inserviceNumbers"):
+        response = api.d("GET", path, params={"ratecenter": "RALEIGH"})
+        assert response.status_code == 404 and response.content == b""
+    with_state = api.d("GET", "/inserviceNumbers", params={"ratecenter": "RALEIGH", "state": "NC"})
+    assert with_state.status_code == 200
+
+
+def test_filters_without_data_per_number_are_accepted_and_not_applied(
+    emu: Emulator, api: Api
+) -> None:
+    emu.control.numbers(in_service=["9195550100", "3035550100"])
+    for params in ({"lata": "426"}, {"state": "NC"}, {"state": "NC", "ratecenter": "RALEIGH"}):
+        root = _xml.parse(api.d("GET", "/inserviceNumbers", params=params).content)
+        assert _xml.find_text(root, "TotalCount") == "2", params
+    only = _xml.parse(api.d("GET", "/inserviceNumbers", params={"areacode": "303"}).content)
+    assert _xml.texts(only, "TelephoneNumber") == ["3035550100"]
+
+
+def test_date_filters_select_by_the_day_numbers_went_in_service(emu: Emulator, api: Api) -> None:
+    emu.control.numbers(in_service=["9195550100"])
+    today = datetime.now(timezone.utc).date()
+    tomorrow, yesterday = today + timedelta(days=1), today - timedelta(days=1)
+    inside = {"startdate": str(yesterday), "enddate": str(today)}
+    assert api.d("GET", "/inserviceNumbers", params=inside).status_code == 200
+    assert api.d("GET", "/inserviceNumbers", params={"startdate": str(tomorrow)}).status_code == 204
+    assert api.d("GET", "/inserviceNumbers", params={"enddate": str(yesterday)}).status_code == 204
+    malformed = api.d("GET", "/inserviceNumbers", params={"startdate": "06/01/2024"})
+    assert malformed.status_code == 404 and malformed.content == b""

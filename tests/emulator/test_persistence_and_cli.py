@@ -55,6 +55,17 @@ def test_restart_on_the_same_state_file_keeps_every_object(tmp_path: Path) -> No
         assert api.d("GET", "/inserviceNumbers/9195550100").status_code == 200
 
 
+def test_restart_keeps_the_site_of_each_in_service_number(tmp_path: Path) -> None:
+    state_file = tmp_path / "world.json"
+    with Emulator(processing_seconds=0, state_file=state_file) as first:
+        post_order(Api(first), "importTnOrders", import_body("9195550100"))
+    with Emulator(processing_seconds=0, state_file=state_file) as second:
+        api = Api(second)
+        listed = _xml.parse(api.d("GET", "/sites/743/inserviceNumbers").content)
+        assert _xml.texts(listed, "TelephoneNumber") == ["9195550100"]
+        assert api.d("GET", "/sites/744/inserviceNumbers").status_code == 204
+
+
 def test_orders_pending_at_shutdown_resume_after_restart(tmp_path: Path) -> None:
     state_file = tmp_path / "world.json"
     with Emulator(processing_seconds=0.5, state_file=state_file) as first:
