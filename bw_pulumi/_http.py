@@ -66,8 +66,9 @@ DEFAULT_READ_TIMEOUT = 60.0
 #: The engine runs 4 provider threads; twice that leaves room for pagination side calls.
 POOL_MAXSIZE = 8
 #: Statuses retried on idempotent requests (429 is retried on every request: "not processed").
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-#: Catapult answers some rate limits with 403 and these codes (API doc section 9).
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Catapult answers some rate limits with 403 and these codes. Source: Bandwidth's old AP rate-limit
+#: page as quoted in pulumi-dynamic-providers.md; bandwidth-api.md section 9 names only the 429.
 CATAPULT_RATE_LIMIT_CODES = frozenset({"message-rate-limit", "call-rate-limit"})
 #: Attempts per request, the first included.
 MAX_ATTEMPTS = 8
@@ -206,6 +207,9 @@ class Transport:
                     json=json,
                     headers=dict(headers or {}),
                     timeout=self.timeout,
+                    # Bandwidth's APIs do not redirect; following a 307/308 would resend the body
+                    # (a Catapult import carries the Dashboard password) to wherever it points.
+                    allow_redirects=False,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 # A connect failure means nothing was sent; a read failure may have been processed.
@@ -227,8 +231,12 @@ class Transport:
             details = self.error_details(response)
             rate_limited = self._is_rate_limited(response, details)
             if rate_limited or (idempotent and response.status_code in RETRY_STATUSES):
-                delay = self._retry_delay(response, attempt, rate_limited)
+                delay = self._retry_delay(response, attempt)
                 if self._may_retry(attempt, waited, delay):
+                    if rate_limited:
+                        # Every thread sharing this transport holds off until the reset, not only
+                        # this one; a reset too far off to wait for is not imposed on them.
+                        self._block_for(delay)
                     log.info(
                         "%s %s: HTTP %s, retrying in %.2fs",
                         method,
@@ -252,15 +260,13 @@ class Transport:
         # "Equal jitter": at least half the ceiling, so retries never bunch up at zero.
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
-    def _retry_delay(self, response: requests.Response, attempt: int, rate_limited: bool) -> float:
+    def _retry_delay(self, response: requests.Response, attempt: int) -> float:
         reset = self._reset_delay(response.headers)
-        if reset is None:
-            return self._backoff(attempt)
-        if rate_limited:
-            # Every thread sharing this transport holds off until the reset, not only this one.
-            with self._lock:
-                self._blocked_until = max(self._blocked_until, time.time() + reset)
-        return reset
+        return self._backoff(attempt) if reset is None else reset
+
+    def _block_for(self, seconds: float) -> None:
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, time.time() + seconds)
 
     def _reset_delay(self, headers: Mapping[str, str]) -> float | None:
         """Seconds until ``X-RateLimit-Reset`` or ``Retry-After``; ``None`` if neither is usable."""

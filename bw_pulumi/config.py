@@ -44,7 +44,11 @@ def _clean_url(value: str, attr: str) -> str:
     if parts.query or parts.fragment:
         raise ConfigError(f"{key} (env {env}) must not carry a query or fragment; got {value!r}")
     # One canonical form: no trailing slash, so joining paths never doubles or drops one.
-    return value.strip().rstrip("/")
+    url = value.strip().rstrip("/")
+    if attr == "catapult_url" and url.endswith("/v1"):
+        # Bandwidth documents the base as `.../v1` (bandwidth-api.md 9); our paths carry it.
+        url = url[: -len("/v1")]
+    return url
 
 
 @dataclass(frozen=True)

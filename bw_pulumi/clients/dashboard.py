@@ -17,7 +17,7 @@ from lxml import etree
 from .. import _xml
 from .._http import Transport, id_from_location, shared_transport
 from ..config import Settings
-from ..errors import NotFound
+from ..errors import ErrorDetail, NotFound, ValidationError
 from .dashboard_models import (
     Address,
     CheckerResult,
@@ -49,6 +49,7 @@ from .dashboard_xml import (
 )
 
 __all__ = [
+    "CHECKER_MAX_TNS",
     "DEFAULT_IN_SERVICE_PAGE_SIZE",
     "XML_HEADERS",
     "Address",
@@ -65,6 +66,8 @@ __all__ = [
 ]
 
 XML_HEADERS = {"Content-Type": "application/xml", "Accept": "application/xml"}
+#: The most numbers one importTnChecker call accepts (API doc 3 and 14).
+CHECKER_MAX_TNS = 5000
 #: Sent explicitly: the SPEC default (300) and real links (500) disagree (section 1.7).
 DEFAULT_IN_SERVICE_PAGE_SIZE = 500
 
@@ -116,9 +119,22 @@ class DashboardClient:
 
     def create_subscription(self, spec: SubscriptionSpec) -> str:
         """POST; the new id comes only from ``Location`` (201, no body)."""
-        response = self.transport.request(
-            "POST", self._path("subscriptions"), data=build_subscription(spec), headers=XML_HEADERS
-        )
+        try:
+            response = self.transport.request(
+                "POST",
+                self._path("subscriptions"),
+                data=build_subscription(spec),
+                headers=XML_HEADERS,
+            )
+        except NotFound as exc:
+            # The documented quirk (API doc 2.2): a POST that fails validation answers 404.
+            raise ValidationError(
+                exc.message,
+                status=exc.status,
+                method=exc.method,
+                path=exc.path,
+                details=exc.details,
+            ) from None
         return id_from_location(response)
 
     def get_subscription(self, subscription_id: str) -> SubscriptionInfo:
@@ -155,15 +171,24 @@ class DashboardClient:
     def check_importability(
         self, tns: Sequence[str], site_id: str | None = None, sip_peer_id: str | None = None
     ) -> CheckerResult:
-        # A check changes nothing, so it may be retried like a GET.
-        posted = self._post_xml(
-            self._path("importTnChecker"),
-            build_checker_payload(tns, site_id, sip_peer_id),
-            idempotent=True,
-        )
-        if posted.root is None:
-            return CheckerResult(importable=tuple(tns), errors=())
-        return parse_checker_result(posted.root)
+        """Check in batches of :data:`CHECKER_MAX_TNS`, the most one call accepts (API doc 3)."""
+        importable: list[str] = []
+        errors: list[ErrorDetail] = []
+        for start in range(0, len(tns), CHECKER_MAX_TNS):
+            batch = tns[start : start + CHECKER_MAX_TNS]
+            # A check changes nothing, so it may be retried like a GET.
+            posted = self._post_xml(
+                self._path("importTnChecker"),
+                build_checker_payload(batch, site_id, sip_peer_id),
+                idempotent=True,
+            )
+            if posted.root is None:
+                importable.extend(batch)
+                continue
+            result = parse_checker_result(posted.root)
+            importable.extend(result.importable)
+            errors.extend(result.errors)
+        return CheckerResult(importable=tuple(importable), errors=tuple(errors))
 
     # -- importTnOrders (section 4) --------------------------------------------------------
 
@@ -255,7 +280,14 @@ class DashboardClient:
             params["tn"] = tn
         if status:
             params["status"] = [status] if isinstance(status, str) else list(status)
-        response = self.transport.request("GET", self._path(collection), params=params)
+        try:
+            response = self.transport.request("GET", self._path(collection), params=params)
+        except NotFound:
+            # Unverified (API doc 4.2, 15): how an order list that matches nothing answers. The
+            # sibling externalTns list answers 404, so a filtered 404 is read as "no orders".
+            if params:
+                return []
+            raise
         if response.status_code == 204 or not response.content.strip():
             return []
         return parse_order_summaries(_xml.parse(response.content), summary_tag)

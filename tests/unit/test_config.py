@@ -46,6 +46,11 @@ def test_urls_default_to_production() -> None:
     assert DEFAULT_DASHBOARD_URL == "https://dashboard.bandwidth.com/api"
 
 
+def test_catapult_url_as_bandwidth_documents_it_with_v1_is_accepted() -> None:
+    s = Settings.load({"bandwidth:catapultUrl": "https://api.catapult.inetwork.com/v1/"}, env={})
+    assert s.catapult_url == "https://api.catapult.inetwork.com"
+
+
 @pytest.mark.parametrize(
     "url", ["ftp://host/api", "dashboard.bandwidth.com/api", "http://h/api?x=1", "http://h/#f"]
 )

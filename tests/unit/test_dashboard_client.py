@@ -77,6 +77,22 @@ def test_create_subscription_sends_the_guide_body_and_returns_id_from_location(
     )
 
 
+def test_create_subscription_404_for_validation_is_a_validation_error(
+    server: ReplayServer, client: DashboardClient
+) -> None:
+    # API doc 2.2: a POST that fails validation answers 404 (documented, odd).
+    body = (
+        b"<SubscriptionResponse><ResponseStatus><ErrorCode>14506</ErrorCode><Description>"
+        b"Invalid URL</Description></ResponseStatus></SubscriptionResponse>"
+    )
+    server.script(Reply(404, body))
+    with pytest.raises(ValidationError) as info:
+        client.create_subscription(GUIDE_SPEC)
+    assert info.value.status == 404
+    assert info.value.codes == ["14506"]
+    assert "Invalid URL" in str(info.value)
+
+
 def test_subscription_body_omits_absent_optionals_and_carries_order_id(
     server: ReplayServer, client: DashboardClient
 ) -> None:
@@ -268,6 +284,32 @@ def test_check_importability_400_raises_validation_error_with_every_code(
     assert b"<SiteId>" not in server.last.body
 
 
+def test_check_importability_splits_more_than_5000_numbers_into_batches(
+    server: ReplayServer, client: DashboardClient
+) -> None:
+    numbers = [f"919{n:07d}" for n in range(5001)]
+    first = (
+        b"<ImportTnCheckerResponse><ImportTnCheckerPayload><TelephoneNumbers>"
+        + b"".join(b"<TelephoneNumber>%s</TelephoneNumber>" % n.encode() for n in numbers[:5000])
+        + b"</TelephoneNumbers></ImportTnCheckerPayload></ImportTnCheckerResponse>"
+    )
+    second = (
+        b"<ImportTnCheckerResponse><ImportTnCheckerPayload><ImportTnErrors><ImportTnError>"
+        b"<Code>19005</Code><Description>Messaging route of External Third Party TNs is not "
+        b"configured.</Description><TelephoneNumbers><TelephoneNumber>9190005000"
+        b"</TelephoneNumber></TelephoneNumbers></ImportTnError></ImportTnErrors>"
+        b"</ImportTnCheckerPayload></ImportTnCheckerResponse>"
+    )
+    server.script(Reply(200, first), Reply(200, second))
+    result = client.check_importability(numbers)
+    sent = [_xml.parse(r.body).findall(".//TelephoneNumber") for r in server.requests]
+    assert [len(batch) for batch in sent] == [5000, 1]
+    assert sent[1][0].text == "9190005000"
+    assert result.importable == tuple(numbers[:5000])
+    assert [d.code for d in result.errors] == ["19005"]
+    assert result.errors[0].telephone_numbers == ("9190005000",)
+
+
 # -- importTnOrders -----------------------------------------------------------------------------
 
 SPEC_REQUEST = ImportOrderRequest(
@@ -394,6 +436,15 @@ def test_list_import_orders_sends_filters_and_reads_captured_summaries(
         "2020-02-04T17:58:39.980Z",
     )
     assert sum(1 for r in rows if r.customer_order_id == "id") >= 2
+
+
+def test_filtered_order_list_answering_404_means_no_orders(
+    server: ReplayServer, client: DashboardClient
+) -> None:
+    server.script(Reply(404), Reply(404))
+    assert client.list_import_orders(customer_order_id="p-dev-numbers") == []
+    with pytest.raises(NotFound):
+        client.list_import_orders()
 
 
 def test_import_order_history_upper_cases_status(

@@ -29,8 +29,8 @@ def test_duplicate_subscription_fails_naming_the_existing_id_and_adoption_input(
     server: ReplayServer,
 ) -> None:
     server.script(
-        Reply(409, DUPLICATE, {"Content-Type": "application/xml"}),
         xml_reply("dashboard_subscriptions_list_ready.xml"),
+        Reply(409, DUPLICATE, {"Content-Type": "application/xml"}),
     )
     provider = SubscriptionProvider()
     config = {
@@ -51,4 +51,4 @@ def test_duplicate_subscription_fails_naming_the_existing_id_and_adoption_input(
     assert "16008" in message and "adopt_subscription_id" in message
     assert "23bba4e1-50f1-4461-94b1-33d223e886dc" in message
     assert "conflict-pa55" not in message
-    assert [r.method for r in server.requests] == ["POST", "GET"]
+    assert [r.method for r in server.requests] == ["GET", "POST"]
