@@ -4,6 +4,7 @@
 
     BwPulumiError
     ├── ConfigError                 missing/invalid provider configuration (names key and env var)
+    ├── AdoptionMismatch            adopted object differs from the program in a replace-only field
     ├── BandwidthError              any failed HTTP exchange with Bandwidth
     │   ├── ValidationError         400 (and the Dashboard's 404-for-validation on subscriptions)
     │   ├── Unauthorized            401
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "AdoptionMismatch",
     "BandwidthError",
     "BwPulumiError",
     "ConfigError",
@@ -65,6 +67,11 @@ class BwPulumiError(Exception):
 
 class ConfigError(BwPulumiError):
     """Provider configuration is missing or invalid."""
+
+
+class AdoptionMismatch(BwPulumiError):
+    """Adopting would record program values the live object does not have, in a field that
+    can only change by replacing the object: the program must match the object first."""
 
 
 class BandwidthError(BwPulumiError):

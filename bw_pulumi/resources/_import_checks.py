@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._numbers import InvalidNumber, to_ten_digits
-from ._provider import Failures, is_unknown
+from ._provider import Failures, as_text, is_unknown
 
 __all__ = ["ADDRESS_REQUIRED", "MAX_SUBSCRIBER_NAME", "check_numbers", "check_subscriber"]
 
@@ -31,7 +31,7 @@ def check_numbers(failures: Failures, value: Any) -> Any:
     seen: dict[str, str] = {}
     for raw in value:
         try:
-            tn = to_ten_digits(raw)
+            tn = to_ten_digits(raw if isinstance(raw, str) else as_text(raw))
         except InvalidNumber as exc:
             failures.add("telephone_numbers", str(exc))
             continue
@@ -64,10 +64,10 @@ def check_subscriber(failures: Failures, sub: Any) -> Any:
         value = address.get(part)
         if is_unknown(value):
             continue
-        if value is None or not str(value).strip():
+        if value is None or not as_text(value):
             failures.add(f"subscriber.service_address.{part}", f"{part} is required")
         else:
-            clean[part] = str(value).strip()
+            clean[part] = as_text(value)
     state = clean.get("state_code")
     if isinstance(state, str) and state:
         if not re.fullmatch(r"[A-Za-z]{2}", state):

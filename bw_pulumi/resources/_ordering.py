@@ -92,10 +92,16 @@ def _resumable(
         if order.status in PENDING:
             log(f"resuming import order {order.order_id} ({order.status}) for {coid!r}")
             return order
-        if order.status == "PARTIAL" and not allow_partial:
-            continue  # a refused partial order: ordering again covers (and cleans) its numbers
         held = order.succeeded_numbers
-        answers = IN_SERVICE.lookup_many(client, held)
+        answers = IN_SERVICE.lookup_many(client, held, fresh=True)  # decides what we own
+        if order.status == "PARTIAL" and not allow_partial:
+            # Refused, but it ended after our wait gave up, so nobody rolled it back yet: settle
+            # it as the original create would have (remove its numbers, raise). Ordering again
+            # instead would leave them behind if Bandwidth refuses to re-import a number.
+            if any(answers.values()):
+                log(f"earlier import order {order.order_id} ended PARTIAL; rolling it back")
+                return order
+            continue
         if held and all(answers.values()):
             log(f"adopting earlier {order.status} import order {order.order_id} for {coid!r}")
             return order
@@ -161,11 +167,15 @@ def _settle(
 ) -> ImportOutcome:
     failed = _failed_by_number(order)
     if order.status == "COMPLETE" or (order.status == "PARTIAL" and allow_partial):
-        imported, missing = confirm_in_service(client, order.succeeded_numbers)
+        _, missing = confirm_in_service(client, order.succeeded_numbers)
         if missing:
-            # Recorded as not imported: the next `up` sees the difference and imports them again.
-            log(f"order {order.order_id} is {order.status} but not in service yet: {missing}")
-        return ImportOutcome(order, imported, failed)
+            # Held anyway: Bandwidth says they imported, so `destroy` must remove them. Leaving
+            # them out of state would orphan them if the stack is destroyed before the next `up`.
+            log(
+                f"order {order.order_id} is {order.status} but these numbers are not in service "
+                f"yet: {', '.join(missing)}; bindings for them fail until they are"
+            )
+        return ImportOutcome(order, sorted(order.succeeded_numbers), failed)
     # PARTIAL (not allowed), FAILED or EXCEPTION: undo whatever did import, then report.
     to_undo = list(order.succeeded_numbers) if order.status == "PARTIAL" else []
     if order.status == "EXCEPTION":  # undocumented outcome: trust only live in-service answers

@@ -20,6 +20,7 @@ from pulumi.output import Unknown
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..config import SETTINGS_KEYS, Settings
+from ..errors import ConfigError, NotFound
 
 __all__ = [
     "IN_SERVICE",
@@ -28,6 +29,7 @@ __all__ = [
     "BaseProvider",
     "Failures",
     "InServiceCache",
+    "as_text",
     "diff_props",
     "is_unknown",
     "log",
@@ -47,6 +49,8 @@ LOOKUP_CONCURRENCY = 8
 _clients_lock = threading.Lock()
 _dashboard_clients: dict[tuple[str, ...], DashboardClient] = {}
 _catapult_clients: dict[tuple[str, ...], CatapultClient] = {}
+#: (api, base URL, account or user) whose own collection has answered in this process.
+_reachable: set[tuple[str, str, str]] = set()
 
 
 def is_unknown(value: object) -> bool:
@@ -187,6 +191,49 @@ class BaseProvider(ResourceProvider):
                 client = CatapultClient(self.settings.catapult_url, user_id, token, secret)
                 _catapult_clients[key] = client
             return client
+
+    def confirm_gone(self, api: str) -> None:
+        """Raise unless a 404 from ``api`` can mean "this object is gone".
+
+        A wrong base URL or account id answers 404 for every object; read as "gone" that would
+        empty the state on refresh and make destroy succeed while deleting nothing. So the
+        account's own collection must answer first (once per process and account).
+        """
+        if api == "dashboard":
+            dashboard = self.dashboard()
+            key = ("dashboard", dashboard.base_url, dashboard.account_id)
+            probe: Callable[[], object] = dashboard.in_service_total
+            where = f"account {dashboard.account_id} at {dashboard.base_url}"
+            settings = "bandwidth:dashboardUrl and bandwidth:accountId"
+        else:
+            catapult = self.catapult()
+            key = ("catapult", catapult.base_url, catapult.user_id)
+            probe = lambda: next(catapult.list_numbers(page_size=1), None)  # noqa: E731
+            where = f"user {catapult.user_id} at {catapult.base_url}"
+            settings = "bandwidth:catapultUrl and bandwidth:userId"
+        with _clients_lock:
+            if key in _reachable:
+                return
+        try:
+            probe()
+        except NotFound:
+            raise ConfigError(
+                f"Bandwidth answers 404 even for {where}, so its 404 for this object cannot mean "
+                f"that the object is gone; check {settings}"
+            ) from None
+        with _clients_lock:
+            _reachable.add(key)
+
+
+def as_text(value: Any) -> str:
+    """The text of an input that Bandwidth takes as a string (ids, zip codes, numbers).
+
+    Whole numbers written in a program (``site_id=14``) reach the provider as floats, because
+    protobuf's Struct has only doubles: ``str`` would send ``"14.0"``.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 Normalizer = Callable[[Any], Any]

@@ -58,10 +58,15 @@ class ApplicationProvider(BaseProvider):
             ("incoming_message_url", "incoming_message_fallback_url"),
             ("incoming_call_url", "incoming_call_fallback_url"),
         ):
-            if news.get(fallback) is not None and news.get(primary) is None:
+            # Canonical values: a blank URL counts as absent, not as set.
+            if inputs.get(fallback) is not None and inputs.get(primary) is None:
                 failures.add(fallback, f"{fallback} needs {primary}")
-        if news.get("incoming_message_url") is None and news.get("incoming_call_url") is None:
-            failures.add("incoming_message_url", "set incoming_message_url or incoming_call_url")
+        if inputs.get("incoming_message_url") is None:
+            failures.add(
+                "incoming_message_url",
+                "incoming_message_url is required: it is where Catapult delivers the inbound SMS "
+                "of the numbers bound to this application",
+            )
         timeout = news.get("incoming_message_url_callback_timeout")
         if timeout is not None and not is_unknown(timeout):
             ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
@@ -111,25 +116,32 @@ class ApplicationProvider(BaseProvider):
                 client.update_application(adopt, changed)
             return CreateResult(adopt, _outputs(inputs, client.get_application(adopt)))
         body = {_FIELDS[k]: v for k, v in inputs.items() if k in _FIELDS}
-        try:
-            app_id = client.create_application(body)
-        except (TransportError, ServerError):
-            # The POST may have landed: adopt an application with our exact name and URLs.
-            found = [
+
+        def look_alikes() -> set[str]:
+            return {
                 a.application_id
                 for a in client.list_applications()
                 if not _changed_fields(_live_inputs(a), inputs)
-            ]
-            if len(found) != 1:
+            }
+
+        # Listed first so that, if the POST's answer is lost, the application it created can be
+        # told apart from a look-alike that another stack (or a person) already owns.
+        before = look_alikes()
+        try:
+            app_id = client.create_application(body)
+        except (TransportError, ServerError):
+            new = look_alikes() - before
+            if len(new) != 1:
                 raise
-            log(f"application create was interrupted; found {found[0]} and resumed it")
-            app_id = found[0]
+            app_id = new.pop()
+            log(f"application create was interrupted; found {app_id} and resumed it")
         return CreateResult(app_id, _outputs(inputs, None, app_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             live = self.catapult().get_application(id_)
         except NotFound:
+            self.confirm_gone("catapult")
             return ReadResult(None, {})
         state = user_props(props)
         live_inputs = _live_inputs(live)
@@ -152,7 +164,7 @@ class ApplicationProvider(BaseProvider):
         try:
             self.catapult().delete_application(id_)
         except NotFound:
-            pass
+            self.confirm_gone("catapult")
 
 
 ApplicationProvider.__module__ = "bw_pulumi"
@@ -186,7 +198,7 @@ class ApplicationArgs:
 
     name: pulumi.Input[str]
     """Application name."""
-    incoming_message_url: pulumi.Input[str] | None = None
+    incoming_message_url: pulumi.Input[str]
     """Where Catapult delivers inbound SMS events."""
     incoming_message_url_callback_timeout: pulumi.Input[int] | None = None
     """Callback timeout in milliseconds (1..10000)."""

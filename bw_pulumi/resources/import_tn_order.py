@@ -12,8 +12,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from ..clients.dashboard import Address, DashboardClient, ImportOrderRequest
-from ..errors import ErrorDetail, NotFound, OrderError
+from ..clients.dashboard import Address, DashboardClient, ImportOrder, ImportOrderRequest
+from ..errors import AdoptionMismatch, ErrorDetail, NotFound, OrderError
 from ._import_checks import ADDRESS_REQUIRED, check_numbers, check_subscriber
 from ._ordering import ImportOutcome, import_numbers, remove_numbers
 from ._provider import (
@@ -21,6 +21,7 @@ from ._provider import (
     READ_CACHE_SECONDS,
     BaseProvider,
     Failures,
+    as_text,
     diff_props,
     is_unknown,
     log,
@@ -54,12 +55,15 @@ _COID = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
 
 
 def default_customer_order_id(project: str, stack: str, resource_name: str) -> str:
-    """A customer order id unique per stack resource, within Bandwidth's 40-character alphabet."""
+    """A customer order id unique per stack resource, within Bandwidth's 40-character alphabet.
+
+    Readable prefix, then a digest of the three names kept apart: joined names alone collide
+    (``app``/``dev``/``us-numbers`` and ``app``/``dev-us``/``numbers``), and a collision would let
+    one stack resume, then destroy, the other's order.
+    """
     full = f"{project}-{stack}-{resource_name}"
     clean = re.sub(r"[^A-Za-z0-9 -]+", "-", full).strip("- ") or "bw-pulumi"
-    if len(clean) <= 40 and clean == full:
-        return clean
-    digest = hashlib.sha256(full.encode()).hexdigest()[:8]
+    digest = hashlib.sha256("\0".join((project, stack, resource_name)).encode()).hexdigest()[:8]
     return f"{clean[:31].rstrip('- ')}-{digest}"
 
 
@@ -73,12 +77,12 @@ class ImportTnOrderProvider(BaseProvider):
         inputs["subscriber"] = check_subscriber(failures, news.get("subscriber"))
         for prop in ("site_id", "loa_authorizing_person"):
             value = news.get(prop)
-            if not is_unknown(value) and (value is None or not str(value).strip()):
+            if not is_unknown(value) and (value is None or not as_text(value)):
                 failures.add(prop, f"{prop} is required")
             elif not is_unknown(value):
-                inputs[prop] = str(value).strip()
+                inputs[prop] = as_text(value)
         if news.get("sip_peer_id") is not None and not is_unknown(news["sip_peer_id"]):
-            inputs["sip_peer_id"] = str(news["sip_peer_id"]).strip()
+            inputs["sip_peer_id"] = as_text(news["sip_peer_id"])
         coid = news.get("customer_order_id")
         if coid is not None and not is_unknown(coid) and not _COID.match(str(coid)):
             failures.add(
@@ -130,11 +134,34 @@ class ImportTnOrderProvider(BaseProvider):
                 f"adopt_order_id {order_id} is not an import order of account "
                 f"{self.settings.account_id}; remove the input to place a new order"
             ) from None
-        answers = IN_SERVICE.lookup_many(client, order.succeeded_numbers, fresh=True)
-        held = [tn for tn, ok in answers.items() if ok]
+        live = _order_fields(order)
+        sub = inputs.get("subscriber") or {}
+        mismatches = [
+            f"{field} is {have!r} on the order but {want!r} in the program"
+            for field, have, want in (
+                ("site_id", live["site_id"], inputs.get("site_id")),
+                # A SIP peer the program leaves out may be the site's default: compare only
+                # when the program names one.
+                ("sip_peer_id", live.get("sip_peer_id"), inputs.get("sip_peer_id") or None),
+                ("subscriber.name", order.subscriber_name, sub.get("name")),
+                (
+                    "loa_authorizing_person",
+                    order.loa_authorizing_person,
+                    inputs.get("loa_authorizing_person"),
+                ),
+            )
+            if have is not None and want is not None and str(have) != str(want)
+        ]
+        if mismatches:
+            raise AdoptionMismatch(
+                f"cannot adopt import order {order_id}: "
+                + "; ".join(mismatches)
+                + ". These fields can only change by replacing the order (removing its numbers),"
+                " so set them to the order's values to adopt it"
+            )
+        held = _in_service(client, order)
         log(f"adopted import order {order_id} holding {len(held)} numbers in service")
-        outcome = ImportOutcome(order, held, [])
-        return _outputs(inputs, order_id, outcome)
+        return _outputs(inputs, order_id, ImportOutcome(order, held, []))
 
     def _import(
         self, client: DashboardClient, inputs: Mapping[str, Any], numbers: list[str]
@@ -192,13 +219,16 @@ class ImportTnOrderProvider(BaseProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = user_props(props)
+        if not state.get("order_id"):
+            return self._read_order(id_, state)
         held = list(state.get("imported_numbers") or ())
         # Cached answers are this process's own (seconds old): sharing them with the bindings'
         # reads keeps a refresh at one lookup per number whichever resource is read first.
         answers = IN_SERVICE.lookup_many(self.dashboard(), held, max_age=READ_CACHE_SECONDS)
         live = sorted(tn for tn, ok in answers.items() if ok)
         if held and not live:
-            return ReadResult(None, {})  # every number answered 404: nothing is held any more
+            self.confirm_gone("dashboard")  # every number answered 404: nothing is held any more
+            return ReadResult(None, {})
         gone = sorted(set(held) - set(live))
         if gone:
             log(f"import order {id_}: no longer in service: {', '.join(gone)}")
@@ -206,6 +236,19 @@ class ImportTnOrderProvider(BaseProvider):
         inputs = {k: state[k] for k in _INPUTS if k in state}
         inputs["telephone_numbers"] = sorted({*live, *failed})
         return ReadResult(id_, {**state, "imported_numbers": live}, inputs)
+
+    def _read_order(self, id_: str, program: Mapping[str, Any]) -> ReadResult:
+        """A read with no state of ours (`get` by id, import): everything from the live order."""
+        client = self.dashboard()
+        try:
+            order = client.get_import_order(id_)
+        except NotFound:
+            self.confirm_gone("dashboard")
+            return ReadResult(None, {})
+        inputs = {k: program[k] for k in _STATE_ONLY if program.get(k) is not None}
+        inputs.update(_order_fields(order))
+        outcome = ImportOutcome(order, _in_service(client, order), list(order.errors))
+        return ReadResult(id_, _outputs(inputs, id_, outcome), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
@@ -229,6 +272,31 @@ class ImportTnOrderProvider(BaseProvider):
 
 
 ImportTnOrderProvider.__module__ = "bw_pulumi"
+
+
+def _in_service(client: DashboardClient, order: ImportOrder) -> list[str]:
+    answers = IN_SERVICE.lookup_many(client, order.succeeded_numbers, fresh=True)
+    return sorted(tn for tn, ok in answers.items() if ok)
+
+
+def _order_fields(order: ImportOrder) -> dict[str, Any]:
+    """The inputs a live order answers for, in the resource's property shape."""
+    fields_: dict[str, Any] = {
+        "telephone_numbers": sorted(order.telephone_numbers),
+        "site_id": order.site_id,
+        "sip_peer_id": order.sip_peer_id,
+        "loa_authorizing_person": order.loa_authorizing_person,
+        "customer_order_id": order.customer_order_id,
+    }
+    if order.subscriber_name is not None:
+        address = order.service_address
+        fields_["subscriber"] = {
+            "name": order.subscriber_name,
+            "service_address": {k: v for k, v in vars(address).items() if v is not None}
+            if address is not None
+            else None,
+        }
+    return {k: v for k, v in fields_.items() if v is not None}
 
 
 def _held(olds: Mapping[str, Any]) -> set[str]:
@@ -358,6 +426,14 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
     failed_numbers: pulumi.Output[list[dict[str, Any]]]
     last_modified: pulumi.Output[str | None]
     customer_order_id: pulumi.Output[str]
+    site_id: pulumi.Output[str]
+    sip_peer_id: pulumi.Output[str | None]
+    subscriber: pulumi.Output[dict[str, Any]]
+    loa_authorizing_person: pulumi.Output[str]
+    loa_file: pulumi.Output[str | None]
+    check_importability: pulumi.Output[bool | None]
+    allow_partial: pulumi.Output[bool | None]
+    wait_timeout: pulumi.Output[float | None]
 
     def __init__(
         self,

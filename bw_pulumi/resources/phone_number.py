@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import phonenumbers
@@ -17,6 +19,7 @@ from ._provider import (
     READ_CACHE_SECONDS,
     BaseProvider,
     Failures,
+    as_text,
     diff_props,
     is_unknown,
     log,
@@ -48,7 +51,7 @@ class PhoneNumberProvider(BaseProvider):
         number = news.get("number")
         if not is_unknown(number):
             try:
-                inputs["number"] = to_e164(str(number) if number is not None else "")
+                inputs["number"] = to_e164(as_text(number) if number is not None else "")
             except InvalidNumber as exc:
                 failures.add("number", str(exc))
         app = news.get("application_id")
@@ -84,18 +87,25 @@ class PhoneNumberProvider(BaseProvider):
                 live = None
             if live is not None:
                 self._converge(live, app_id, name)
-                return CreateResult(live.number_id, _outputs(inputs, live.number_id, True))
+                if name is None and live.name is not None:
+                    inputs["name"] = live.name  # adoption fills what the program leaves open
+                tn = to_ten_digits(number)
+                in_service = IN_SERVICE.lookup(self.dashboard(), tn, fresh=True)
+                if not in_service:
+                    log(f"adopted {number}, which is not in service on the Dashboard account")
+                return CreateResult(live.number_id, _outputs(inputs, live.number_id, in_service))
         account_id, username, password = self.settings.dashboard_credentials()
         if not IN_SERVICE.lookup(self.dashboard(), to_ten_digits(number)):
+            self.confirm_gone("dashboard")  # a wrong URL would 404 every number too
             raise NumberNotInService(
                 f"{number} is not in service on Dashboard account {account_id}, so Catapult "
                 f"cannot import it. Import it first (ImportTnOrder) and make this PhoneNumber "
                 f"depend on that order (pass the order's imported_numbers or depends_on)."
             )
-        ambiguous = False
-        for attempt in (1, 2):
+
+        def post() -> str:
             try:
-                number_id = catapult.import_number(
+                return catapult.import_number(
                     number,
                     app_id,
                     name=name,
@@ -103,28 +113,40 @@ class PhoneNumberProvider(BaseProvider):
                     username=username,
                     password=password,
                 )
-                break
-            except (TransportError, ServerError):
-                if attempt == 2:
-                    raise
-                ambiguous = True  # the first POST may have landed: a 409 next means it did
             except Conflict as exc:
-                if not ambiguous:
-                    raise Conflict(
-                        f"{number} is already on Catapult user {self.settings.user_id}. Set "
-                        f"adopt_existing=True to take it over (destroy will then release it), "
-                        f"or remove it from the other stack first",
-                        status=exc.status,
-                        method=exc.method,
-                        path=exc.path,
-                        details=exc.details,
-                    ) from None
+                raise self._taken(number, exc) from None
+
+        started = time.time()
+        try:
+            number_id = post()
+        except (TransportError, ServerError):
+            # The POST may have landed. Look before sending it again, and take a binding found
+            # now as ours only if it points at our application and was created during this call:
+            # anything else may belong to another stack, whose destroy would then fight ours.
+            try:
                 live = catapult.get_number(number)
+            except NotFound:
+                live = None
+            if live is None:
+                number_id = post()
+            elif live.application_id == app_id and _created_since(live, started):
                 log(f"import of {number} was interrupted; found {live.number_id} and resumed it")
                 self._converge(live, app_id, name)
                 number_id = live.number_id
-                break
+            else:
+                raise self._taken(number, None) from None
         return CreateResult(number_id, _outputs(inputs, number_id, True))
+
+    def _taken(self, number: str, exc: Conflict | None) -> Conflict:
+        return Conflict(
+            f"{number} is already on Catapult user {self.settings.user_id}. Set "
+            f"adopt_existing=True to take it over (destroy will then release it), "
+            f"or remove it from the other stack first",
+            status=exc.status if exc else 409,
+            method=exc.method if exc else None,
+            path=exc.path if exc else None,
+            details=exc.details if exc else (),
+        )
 
     def _converge(self, live: NumberInfo, app_id: str, name: str | None) -> None:
         changes: dict[str, Any] = {}
@@ -139,6 +161,7 @@ class PhoneNumberProvider(BaseProvider):
         try:
             live = self.catapult().get_number(id_)
         except NotFound:
+            self.confirm_gone("catapult")
             return ReadResult(None, {})
         state = user_props(props)
         in_service = IN_SERVICE.lookup(
@@ -168,10 +191,28 @@ class PhoneNumberProvider(BaseProvider):
         try:
             self.catapult().delete_number(id_)
         except NotFound:
-            pass
+            self.confirm_gone("catapult")
 
 
 PhoneNumberProvider.__module__ = "bw_pulumi"
+
+
+#: Clock skew allowed between this machine and Catapult when dating a binding.
+CLOCK_SKEW_SECONDS = 300.0
+
+
+def _created_since(live: NumberInfo, started: float) -> bool:
+    """Whether Catapult dates the binding at or after ``started`` (epoch seconds), give or take
+    :data:`CLOCK_SKEW_SECONDS`; an undated binding is never assumed to be ours."""
+    if not live.created_time:
+        return False
+    try:
+        created = datetime.fromisoformat(live.created_time.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return created.timestamp() >= started - CLOCK_SKEW_SECONDS
 
 
 def _outputs(inputs: dict[str, Any], number_id: str, in_service: bool) -> dict[str, Any]:

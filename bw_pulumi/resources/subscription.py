@@ -12,19 +12,18 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from pulumi.runtime.rpc import wrap_rpc_secret
 
-from ..clients.dashboard import SubscriptionSpec
-from ..errors import Conflict, NotFound, ServerError, TransportError
+from ..clients.dashboard import SubscriptionInfo, SubscriptionSpec
+from ..errors import AdoptionMismatch, Conflict, NotFound, ServerError, TransportError
 from ._provider import BaseProvider, Failures, diff_props, is_unknown, log, user_props
 
 __all__ = ["DEFAULT_EXPIRY", "Subscription", "SubscriptionArgs", "SubscriptionProvider"]
 
 #: ~99 years, as Bandwidth's guides recommend (bandwidth-api.md 2.1); the API default is one day.
 DEFAULT_EXPIRY = 3122064000
-#: A subscription with less life left than this (or half its requested expiry) is renewed.
-RENEW_BELOW_SECONDS = 7 * 24 * 3600
 
 # Exact spellings matter: `importtnorders` is all lowercase, `removeImportedTnOrders` camelCase
-# (bandwidth-api.md 2.1 and 14.3). Users may write any case; we send the canonical one.
+# (bandwidth-api.md 2.1 and 14.3). Users may write any case; we send the canonical one. The SPEC
+# enum plus the two voice-import types only MDX-SUBS lists (2.1).
 _ORDER_TYPES = {
     name.lower(): name
     for name in (
@@ -45,6 +44,8 @@ _ORDER_TYPES = {
         "emergencyNotificationGroup",
         "emergencyEndpointGroup",
         "tollfreePortingValidations",
+        "importVoiceTnOrders",
+        "removeImportedVoiceTnOrders",
     )
 }
 
@@ -140,19 +141,22 @@ class SubscriptionProvider(BaseProvider):
         adopt = inputs.get("adopt_subscription_id")
         if adopt:
             try:
-                client.get_subscription(adopt)
+                live = client.get_subscription(adopt)
             except NotFound:
                 raise NotFound(
                     f"adopt_subscription_id {adopt} does not exist on account "
                     f"{self.settings.account_id}; remove the input to create a new subscription"
                 ) from None
+            _check_adoptable(adopt, live, spec)
             client.update_subscription(adopt, spec)  # converge the adopted object to the program
             return CreateResult(adopt, _outputs(inputs, adopt))
+        # Listed first so that, if the POST's answer is lost, the subscription it created can be
+        # told apart from a look-alike that another stack (or a person) already owns.
+        before = set(_matching(client, spec))
         try:
             sub_id = client.create_subscription(spec)
         except Conflict as exc:
-            existing = _matching(client, spec)
-            hint = f" (existing: {', '.join(existing)})" if existing else ""
+            hint = f" (existing: {', '.join(sorted(before))})" if before else ""
             raise Conflict(
                 f"a subscription for {spec.order_type} -> {spec.callback_url} already exists"
                 f"{hint}; set adopt_subscription_id to take it over (destroy will then delete it)",
@@ -162,18 +166,19 @@ class SubscriptionProvider(BaseProvider):
                 details=exc.details,
             ) from None
         except (TransportError, ServerError):
-            # The POST may have landed before the failure; adopt our object rather than duplicate.
-            found = _matching(client, spec)
-            if len(found) != 1:
+            # The POST may have landed before the failure; resume our object, not a look-alike.
+            new = set(_matching(client, spec)) - before
+            if len(new) != 1:
                 raise
-            log(f"subscription create was interrupted; found {found[0]} and resumed it")
-            sub_id = found[0]
+            sub_id = new.pop()
+            log(f"subscription create was interrupted; found {sub_id} and resumed it")
         return CreateResult(sub_id, _outputs(inputs, sub_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             live = self.dashboard().get_subscription(id_)
         except NotFound:
+            self.confirm_gone("dashboard")
             return ReadResult(None, {})
         state = user_props(props)
         inputs = {k: state[k] for k in _INPUTS if k in state}
@@ -188,13 +193,9 @@ class SubscriptionProvider(BaseProvider):
         ):
             if value is not None or key in inputs:
                 inputs[key] = value
+        # Expiry is left as requested: Bandwidth answers the seconds remaining, counting down
+        # (bandwidth-api.md 2.4 and 14.1), which must never read as drift.
         inputs = {k: v for k, v in inputs.items() if v is not None}
-        requested = int(inputs.get("expiry", DEFAULT_EXPIRY))
-        remaining = live.expiry_remaining
-        if remaining is not None and remaining < min(RENEW_BELOW_SECONDS, requested // 2):
-            # Expiry counts down on Bandwidth (bandwidth-api.md 2.4); only a nearly expired
-            # subscription is drift, so the next `up` renews it with a full PUT.
-            inputs["expiry"] = remaining
         outs = _outputs(inputs, id_)
         if "callback_password" in inputs:
             # The engine re-marks secrets only from old inputs, which a `get` does not have:
@@ -212,7 +213,7 @@ class SubscriptionProvider(BaseProvider):
         try:
             self.dashboard().delete_subscription(id_)
         except NotFound:
-            pass
+            self.confirm_gone("dashboard")
 
 
 SubscriptionProvider.__module__ = "bw_pulumi"
@@ -224,6 +225,21 @@ def _is_uuid(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _check_adoptable(sub_id: str, live: SubscriptionInfo, spec: SubscriptionSpec) -> None:
+    """Refuse what the PUT that converges the rest could not make true: order type and order."""
+    mismatches = []
+    if (live.order_type or "").lower() != spec.order_type.lower():
+        mismatches.append(f"order_type is {live.order_type!r} on Bandwidth but {spec.order_type!r}")
+    if (live.order_id or None) != (spec.order_id or None):
+        mismatches.append(f"order_id is {live.order_id!r} on Bandwidth but {spec.order_id!r}")
+    if mismatches:
+        raise AdoptionMismatch(
+            f"cannot adopt subscription {sub_id}: "
+            + "; ".join(f"{m} in the program" for m in mismatches)
+            + ". These fields only change by replacing the subscription; set them to its values"
+        )
 
 
 def _spec(inputs: Mapping[str, Any]) -> SubscriptionSpec:
@@ -284,9 +300,8 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
 
     Manages ``/accounts/{accountId}/subscriptions/{id}``. Changing ``order_type`` or ``order_id``
     replaces it; everything else updates in place. Refresh reports a subscription deleted outside
-    Pulumi (the next ``up`` re-creates it) and edits to its URL, user or order filter; the
-    counting-down expiry shows as drift only when less than a week (or half the requested expiry)
-    is left, so the next ``up`` renews it; the write-only password never shows as drift.
+    Pulumi (the next ``up`` re-creates it) and edits to its URL, user or order filter; neither
+    the expiry Bandwidth counts down nor the write-only password ever shows as drift.
 
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_subscription_id`` to take over an existing subscription: create converges it to these

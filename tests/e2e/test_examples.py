@@ -132,6 +132,7 @@ def adopt_stack(pulumi_e2e: PulumiE2E, emu: Emulator, order_id: str, app_id: str
             adoptOrderId=order_id,
             numbers='["9195550150", "9195550151"]',
             siteId="14",
+            subscriberName="Hand Imported",  # must match the adopted order's
             applicationName="by-hand",
             messageUrl=MESSAGE_URL,
             applicationId=app_id,

@@ -162,7 +162,7 @@ def test_adopt_order_id_takes_over_numbers_imported_by_hand(
         ImportOrderRequest(
             telephone_numbers=[A, B],
             site_id="14",
-            subscriber_name="By Hand",
+            subscriber_name=str(SUBSCRIBER["name"]),  # adoption refuses replace-only mismatches
             service_address=Address(**addr),
             loa_authorizing_person="Jane Doe",
         )
@@ -210,3 +210,30 @@ def test_import_order_check_failures_name_the_field(
     with pytest.raises(CheckFailed) as failed:
         bw_engine.preview(ImportTnOrderProvider(), inputs)
     assert field in {prop for prop, _ in failed.value.failures}
+
+
+def test_whole_numbers_written_as_ints_reach_bandwidth_as_plain_text(bw_engine: Engine) -> None:
+    # Protobuf's Struct turns 14 into 14.0 on the way to the provider.
+    subscriber = {
+        "name": "Acme Staging",
+        "service_address": {
+            "house_number": 900,
+            "street_name": "Main Campus Dr",
+            "city": "Raleigh",
+            "state_code": "nc",
+            "zip": 27606,
+        },
+    }
+    plan = bw_engine.preview(
+        ImportTnOrderProvider(),
+        order_inputs([9195550101], site_id=14, sip_peer_id=501, subscriber=subscriber),
+    )
+    checked = plan.checked
+    assert checked["telephone_numbers"] == [A]
+    assert (checked["site_id"], checked["sip_peer_id"]) == ("14", "501")
+    address = checked["subscriber"]["service_address"]
+    assert (address["house_number"], address["zip"], address["state_code"]) == (
+        "900",
+        "27606",
+        "NC",
+    )

@@ -9,10 +9,10 @@ from pulumi.output import Unknown
 
 from bw_pulumi import ApplicationProvider, PhoneNumberProvider
 from bw_pulumi.emulator import Emulator
-from bw_pulumi.errors import BandwidthError, Conflict, NotFound
+from bw_pulumi.errors import BandwidthError, ConfigError, Conflict, NotFound
 from bw_pulumi.resources.phone_number import NumberNotInService
 
-from .conftest import catapult, configured
+from .conftest import catapult, configured, dashboard
 
 TN = "9195550111"
 E164 = "+19195550111"
@@ -42,6 +42,11 @@ def _checked(provider: Any, inputs: dict[str, Any]) -> dict[str, Any]:
         ({"incoming_message_url_callback_timeout": 10001}, "incoming_message_url_callback_timeout"),
         ({"callback_http_method": "PUT"}, "callback_http_method"),
         ({"incoming_message_url": None}, "incoming_message_url"),
+        ({"incoming_message_url": "  "}, "incoming_message_url"),
+        (
+            {"incoming_call_url": "", "incoming_call_fallback_url": "https://f.example"},
+            "incoming_call_fallback_url",
+        ),
         ({"incoming_call_fallback_url": "https://x.example.com"}, "incoming_call_fallback_url"),
         ({"auto_answer": "yes"}, "auto_answer"),
     ],
@@ -173,6 +178,28 @@ def test_duplicate_number_fails_naming_adopt_existing_and_adoption_works(emu: Em
     assert len(emu.control.state()["phone_numbers"]) == 1
 
 
+def test_adoption_fills_the_live_name_and_reports_real_in_service(emu: Emulator) -> None:
+    emu.control.numbers(in_service=[TN])
+    app_id = _app(emu)
+    by_hand = catapult(emu).import_number(
+        E164,
+        app_id,
+        name="portal label",
+        account_id=emu.account_id,
+        username=emu.username,
+        password=emu.password,
+    )
+    removal = dashboard(emu).create_remove_order([TN])
+    assert dashboard(emu).get_remove_order(removal.order_id).status == "COMPLETE"
+    provider = configured(PhoneNumberProvider, emu)
+    adopted = provider.create(
+        _checked(provider, {**_number_inputs(app_id), "adopt_existing": True})
+    )
+    assert adopted.id == by_hand
+    assert adopted.outs["name"] == "portal label"
+    assert adopted.outs["in_service"] is False
+
+
 def test_refresh_reports_number_moved_in_portal(emu: Emulator) -> None:
     emu.control.numbers(in_service=[TN])
     app_a, app_b = _app(emu), _app(emu)
@@ -198,3 +225,28 @@ def test_adoption_of_missing_application_names_the_input(emu: Emulator) -> None:
     provider = configured(ApplicationProvider, emu)
     with pytest.raises(NotFound, match="adopt_application_id"):
         provider.create(_checked(provider, _app_inputs(adopt_application_id="a-doesnotexist")))
+
+
+@pytest.mark.parametrize(
+    ("key", "suffix"),
+    [("bandwidth:catapultUrl", "/wrong-prefix"), ("bandwidth:dashboardUrl", "/wrong-prefix")],
+)
+def test_a_wrong_base_url_is_an_error_not_every_object_gone(
+    emu: Emulator, key: str, suffix: str
+) -> None:
+    emu.control.numbers(in_service=[TN])
+    app_id = _app(emu)
+    good = configured(PhoneNumberProvider, emu)
+    created = good.create(_checked(good, _number_inputs(app_id)))
+    url = emu.stack_config()[key]
+    wrong = configured(PhoneNumberProvider, emu, **{key: url + suffix})
+    if key == "bandwidth:catapultUrl":
+        # Refresh must not drop the binding from state, nor destroy claim it is deleted.
+        with pytest.raises(ConfigError, match="bandwidth:catapultUrl"):
+            wrong.read(created.id, created.outs)
+        with pytest.raises(ConfigError, match="bandwidth:catapultUrl"):
+            wrong.delete(created.id, created.outs)
+    else:
+        with pytest.raises(ConfigError, match="bandwidth:dashboardUrl"):
+            wrong.create(_checked(wrong, _number_inputs(app_id, number="9195550199")))
+    assert len(emu.control.state()["phone_numbers"]) == 1

@@ -8,9 +8,11 @@ import pytest
 from pulumi.output import Unknown
 
 from bw_pulumi import ImportTnOrderProvider, check_importability
-from bw_pulumi.clients.dashboard import Address, ImportOrderRequest
+from bw_pulumi._wait import wait_for_status
+from bw_pulumi.clients.dashboard import Address, ImportOrder, ImportOrderRequest
 from bw_pulumi.emulator import Emulator
-from bw_pulumi.errors import OrderError, OrderTimeout
+from bw_pulumi.errors import AdoptionMismatch, OrderError, OrderTimeout
+from bw_pulumi.resources import _ordering
 from bw_pulumi.resources._provider import IN_SERVICE
 from bw_pulumi.resources.import_tn_order import default_customer_order_id
 
@@ -154,6 +156,51 @@ def test_timeout_tells_the_user_and_the_next_create_resumes_the_same_order() -> 
         assert created.outs["imported_numbers"] == [A]
 
 
+def test_order_that_ends_partial_after_a_timeout_is_rolled_back_not_ordered_again() -> None:
+    with Emulator(processing_seconds=1.0) as emu:
+        emu.control.numbers(failing={B: 7518})
+        provider = _provider(emu)
+        inputs = _checked(provider, order_inputs([A, B], wait_timeout=0.2))
+        with pytest.raises(OrderTimeout):
+            provider.create(inputs)
+        [first] = emu.control.state()["import_orders"]
+        wait_for_status(
+            lambda: dashboard(emu).get_import_order(first["id"]),
+            lambda order: order.status,
+            pending={"RECEIVED", "PROCESSING"},
+            target={"PARTIAL"},
+            timeout=30,
+            what="the timed-out order",
+        )
+        assert A in emu.control.state()["in_service"]  # nobody has rolled A back yet
+        with pytest.raises(OrderError) as err:
+            provider.create({**inputs, "wait_timeout": 30})
+        assert "PARTIAL" in str(err.value) and "removed again" in str(err.value)
+        state = emu.control.state()
+        assert [o["id"] for o in state["import_orders"]] == [first["id"]]  # not ordered twice
+        assert state["in_service"] == []
+
+
+def test_complete_order_holds_numbers_that_are_slow_to_show_in_service(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bandwidth says COMPLETE but the in-service lookup lags: destroy must still remove them.
+    monkeypatch.setattr(_ordering, "PROPAGATION_SECONDS", 0.0)
+    order = ImportOrder(
+        order_id="o-1",
+        customer_order_id=None,
+        status="COMPLETE",
+        telephone_numbers=(A,),
+        errors=(),
+        site_id="14",
+        sip_peer_id=None,
+        last_modified=None,
+        created=None,
+    )
+    outcome = _ordering._settle(dashboard(emu), order, allow_partial=False, timeout=5)
+    assert outcome.imported == [A]
+
+
 def test_crash_between_post_and_return_is_resumed_not_duplicated(emu: Emulator) -> None:
     provider = _provider(emu)
     inputs = _checked(provider, order_inputs([A, B]))
@@ -272,9 +319,66 @@ def test_adoption_takes_over_numbers_imported_by_hand(emu: Emulator) -> None:
     assert len(emu.control.state()["import_orders"]) == 1
 
 
+def _order_by_hand(emu: Emulator, numbers: list[str]) -> str:
+    return (
+        dashboard(emu)
+        .create_import_order(
+            ImportOrderRequest(
+                telephone_numbers=numbers,
+                site_id="14",
+                subscriber_name="Acme Staging",
+                service_address=Address("900", "Main Campus Dr", "Raleigh", "NC", "27606"),
+                loa_authorizing_person="Jane Doe",
+                customer_order_id="by hand",
+            )
+        )
+        .order_id
+    )
+
+
+def test_adoption_refuses_a_program_whose_replace_only_fields_differ(emu: Emulator) -> None:
+    provider = _provider(emu)
+    order_id = _order_by_hand(emu, [A])
+    inputs = _checked(provider, order_inputs([A], adopt_order_id=order_id, site_id="99"))
+    with pytest.raises(AdoptionMismatch) as err:
+        provider.create(inputs)
+    assert "site_id is '14' on the order but '99' in the program" in str(err.value)
+    state = emu.control.state()
+    assert state["in_service"] == [A] and state["remove_orders"] == []  # nothing touched
+
+
+def test_get_by_order_id_fills_every_field_from_the_live_order(emu: Emulator) -> None:
+    provider = _provider(emu)
+    order_id = _order_by_hand(emu, [A, B])
+    # `ImportTnOrder.get`-style read: the engine passes only the program's props.
+    got = provider.read(order_id, _checked(provider, order_inputs([C], site_id="77")))
+    assert got.id == order_id
+    assert got.outs["order_id"] == order_id
+    assert got.outs["imported_numbers"] == [A, B]
+    assert got.outs["processing_status"] == "COMPLETE"
+    assert got.inputs["telephone_numbers"] == [A, B]
+    assert got.inputs["site_id"] == "14"
+    assert got.inputs["subscriber"]["name"] == "Acme Staging"
+    assert got.inputs["subscriber"]["service_address"]["zip"] == "27606"
+    assert got.inputs["customer_order_id"] == "by hand"
+    # Read back as state, the object is then stable: a refresh changes nothing.
+    again = provider.read(order_id, got.outs)
+    assert again.outs["imported_numbers"] == [A, B]
+
+
+def test_get_of_an_unknown_order_id_is_gone(emu: Emulator) -> None:
+    provider = _provider(emu)
+    missing = "b05de7e6-0cab-4c83-81bb-9379cba8efd0"
+    assert provider.read(missing, _checked(provider, order_inputs([A]))).id is None
+
+
 def test_default_customer_order_id_is_valid_and_unique_per_resource() -> None:
     short = default_customer_order_id("proj", "dev", "numbers")
-    assert short == "proj-dev-numbers"
+    assert short.startswith("proj-dev-numbers-") and len(short) == len("proj-dev-numbers-") + 8
+    # Names that join to the same text still get different ids.
+    assert default_customer_order_id("app", "dev", "us-numbers") != default_customer_order_id(
+        "app", "dev-us", "numbers"
+    )
     long_a = default_customer_order_id("a-very-long-project-name", "feature_branch_42", "numbers")
     long_b = default_customer_order_id("a-very-long-project-name", "feature_branch_43", "numbers")
     for coid in (long_a, long_b):

@@ -11,8 +11,9 @@ import pytest
 from pulumi.output import Unknown
 
 from bw_pulumi import SubscriptionProvider
+from bw_pulumi._wait import wait_for_status
 from bw_pulumi.emulator import Emulator
-from bw_pulumi.errors import ConfigError, NotFound
+from bw_pulumi.errors import AdoptionMismatch, ConfigError, NotFound
 from bw_pulumi.resources.subscription import DEFAULT_EXPIRY
 
 from .conftest import configured, dashboard
@@ -105,6 +106,23 @@ def test_update_resends_every_field_because_put_is_a_full_replace(emu: Emulator)
     assert live.callback_url == "https://hooks.example.com/bandwidth"
 
 
+def test_expiry_counting_down_on_bandwidth_never_shows_as_drift(emu: Emulator) -> None:
+    provider = configured(SubscriptionProvider, emu)
+    inputs = _checked(provider, _inputs(expiry=4))
+    created = provider.create(inputs)
+    wait_for_status(  # until most of the requested life is gone on Bandwidth's side
+        lambda: dashboard(emu).get_subscription(created.id).expiry_remaining,
+        lambda remaining: "LOW" if remaining is not None and remaining <= 1 else "HIGH",
+        pending={"HIGH"},
+        target={"LOW"},
+        timeout=10,
+        what="the subscription's countdown",
+    )
+    read = provider.read(created.id, created.outs)
+    assert read.outs["expiry"] == 4 and read.inputs["expiry"] == 4
+    assert provider.diff(created.id, read.outs, inputs).changes is False
+
+
 REPLACING = [{"order_type": "removeImportedTnOrders"}, {"order_id": str(uuid.uuid4())}]
 
 
@@ -146,6 +164,15 @@ def test_adoption_takes_over_an_existing_subscription(emu: Emulator) -> None:
     assert len(emu.control.state()["subscriptions"]) == 1
 
 
+def test_adopting_a_subscription_of_another_order_type_is_refused(emu: Emulator) -> None:
+    provider = configured(SubscriptionProvider, emu)
+    removals = provider.create(_checked(provider, _inputs(order_type="removeImportedTnOrders")))
+    with pytest.raises(AdoptionMismatch, match="order_type is 'removeImportedTnOrders'"):
+        provider.create(_checked(provider, _inputs(adopt_subscription_id=removals.id)))
+    [live] = emu.control.state()["subscriptions"]
+    assert live["order_type"] == "removeImportedTnOrders"  # untouched
+
+
 def test_adopting_a_missing_subscription_names_the_input(emu: Emulator) -> None:
     provider = configured(SubscriptionProvider, emu)
     inputs = _checked(
@@ -171,3 +198,18 @@ def test_pickled_provider_holds_no_secret_even_after_configure(emu: Emulator) ->
     assert emu.password.encode() not in blob and emu.api_secret.encode() not in blob
     assert b"bw_pulumi" in blob and b"SubscriptionProvider" in blob
     assert type(pickle.loads(blob)) is SubscriptionProvider
+
+
+def test_refresh_with_a_wrong_dashboard_url_fails_instead_of_dropping_the_subscription(
+    emu: Emulator,
+) -> None:
+    created = configured(SubscriptionProvider, emu).create(
+        _checked(configured(SubscriptionProvider, emu), _inputs())
+    )
+    url = emu.stack_config()["bandwidth:dashboardUrl"]
+    wrong = configured(SubscriptionProvider, emu, **{"bandwidth:dashboardUrl": url + "/v9"})
+    with pytest.raises(ConfigError, match="bandwidth:dashboardUrl"):
+        wrong.read(created.id, created.outs)
+    with pytest.raises(ConfigError, match="bandwidth:dashboardUrl"):
+        wrong.delete(created.id, created.outs)
+    assert len(emu.control.state()["subscriptions"]) == 1
