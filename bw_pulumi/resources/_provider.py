@@ -12,9 +12,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
-from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+import pulumi
+from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, Resource, ResourceProvider
 from pulumi.output import Unknown
 
 from ..clients.catapult import CatapultClient
@@ -31,6 +32,7 @@ __all__ = [
     "InServiceCache",
     "as_text",
     "diff_props",
+    "get_resource",
     "is_unknown",
     "log",
     "user_props",
@@ -223,6 +225,30 @@ class BaseProvider(ResourceProvider):
             ) from None
         with _clients_lock:
             _reachable.add(key)
+
+
+R = TypeVar("R", bound=Resource)
+
+
+def get_resource(
+    cls: type[R],
+    provider: ResourceProvider,
+    resource_name: str,
+    id_: pulumi.Input[str],
+    props: Iterable[str],
+    opts: pulumi.ResourceOptions | None,
+) -> R:
+    """``X.get``: a read-only lookup by id (the engine's ReadStep), every field from the live
+    object. The props are all present and empty so each output attribute exists."""
+    resource = cls.__new__(cls)
+    Resource.__init__(
+        resource,
+        provider,
+        resource_name,
+        dict.fromkeys(props),
+        pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id_)),
+    )
+    return resource
 
 
 def as_text(value: Any) -> str:

@@ -11,7 +11,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from ..clients.catapult import ApplicationInfo
 from ..errors import NotFound, ServerError, TransportError
-from ._provider import BaseProvider, Failures, diff_props, is_unknown, log, user_props
+from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, log, user_props
 from .subscription import check_url
 
 __all__ = ["Application", "ApplicationArgs", "ApplicationProvider"]
@@ -245,3 +245,18 @@ class Application(Resource, module="bandwidth", name="Application"):
         props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
         props["application_id"] = None
         super().__init__(ApplicationProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Application:
+        """Look up an existing Application by id, read-only: every field comes from Bandwidth, the
+        state marks it external and ``destroy`` leaves it alone."""
+        return get_resource(
+            Application,
+            ApplicationProvider(),
+            resource_name,
+            id,
+            (*_INPUTS, "application_id"),
+            opts,
+        )

@@ -23,6 +23,7 @@ from ._provider import (
     Failures,
     as_text,
     diff_props,
+    get_resource,
     is_unknown,
     log,
     user_props,
@@ -450,3 +451,18 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
             )
         props.update({key: None for key in _OUTPUTS})
         super().__init__(ImportTnOrderProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> ImportTnOrder:
+        """Look up an existing ImportTnOrder by id, read-only: every field comes from Bandwidth, the
+        state marks it external and ``destroy`` leaves it alone."""
+        return get_resource(
+            ImportTnOrder,
+            ImportTnOrderProvider(),
+            resource_name,
+            id,
+            (*_INPUTS, *_OUTPUTS),
+            opts,
+        )

@@ -21,6 +21,7 @@ from ._provider import (
     Failures,
     as_text,
     diff_props,
+    get_resource,
     is_unknown,
     log,
     user_props,
@@ -267,3 +268,18 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
         props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
         props.update(number_id=None, national_number=None, in_service=None)
         super().__init__(PhoneNumberProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> PhoneNumber:
+        """Look up an existing PhoneNumber by id, read-only: every field comes from Bandwidth, the
+        state marks it external and ``destroy`` leaves it alone."""
+        return get_resource(
+            PhoneNumber,
+            PhoneNumberProvider(),
+            resource_name,
+            id,
+            (*_INPUTS, "number_id", "national_number", "in_service"),
+            opts,
+        )

@@ -14,7 +14,7 @@ from pulumi.runtime.rpc import wrap_rpc_secret
 
 from ..clients.dashboard import SubscriptionInfo, SubscriptionSpec
 from ..errors import AdoptionMismatch, Conflict, NotFound, ServerError, TransportError
-from ._provider import BaseProvider, Failures, diff_props, is_unknown, log, user_props
+from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, log, user_props
 
 __all__ = ["DEFAULT_EXPIRY", "Subscription", "SubscriptionArgs", "SubscriptionProvider"]
 
@@ -330,3 +330,20 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
             opts, pulumi.ResourceOptions(additional_secret_outputs=["callback_password"])
         )
         super().__init__(SubscriptionProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Subscription:
+        """Look up an existing Subscription by id, read-only: every field comes from Bandwidth, the
+        state marks it external and ``destroy`` leaves it alone."""
+        return get_resource(
+            Subscription,
+            SubscriptionProvider(),
+            resource_name,
+            id,
+            (*_INPUTS, "subscription_id"),
+            pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=["callback_password"])
+            ),
+        )
