@@ -43,6 +43,7 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
     "MAX_ATTEMPTS",
+    "MAX_RESPONSE_BYTES",
     "MAX_TOTAL_RETRY_WAIT",
     "PACING_HEADROOM",
     "POOL_MAXSIZE",
@@ -87,6 +88,26 @@ PACING_HEADROOM = 0.9
 _EPOCH_MS_THRESHOLD = 10_000_000_000
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+#: Largest response body read; the XML parser refuses more anyway, this keeps it out of memory.
+MAX_RESPONSE_BYTES = _xml.MAX_XML_BYTES
+_READ_CHUNK = 64 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_capped(response: requests.Response) -> None:
+    """Read the whole body, but never more than :data:`MAX_RESPONSE_BYTES` of it."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            response.close()
+            raise _TooLarge(f"over {size} bytes read")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
 
 
 def _version() -> str:
@@ -210,8 +231,21 @@ class Transport:
                     # Bandwidth's APIs do not redirect; following a 307/308 would resend the body
                     # (a Catapult import carries the Dashboard password) to wherever it points.
                     allow_redirects=False,
+                    stream=True,
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+                _read_capped(response)
+            except _TooLarge as exc:
+                raise TransportError(
+                    f"the response body exceeds {MAX_RESPONSE_BYTES} bytes ({exc}); refused",
+                    status=response.status_code,
+                    method=method,
+                    path=where,
+                ) from None
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 # A connect failure means nothing was sent; a read failure may have been processed.
                 retryable = idempotent or isinstance(exc, requests.ConnectTimeout)
                 delay = self._backoff(attempt)

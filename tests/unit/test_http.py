@@ -460,6 +460,19 @@ def test_redirects_are_not_followed_so_a_body_with_credentials_is_never_resent(
     assert len(server.requests) == 1
 
 
+def test_a_body_over_the_size_cap_is_refused_without_keeping_it(server: ReplayServer) -> None:
+    huge = b"<a>" + b"x" * _http.MAX_RESPONSE_BYTES + b"</a>"
+    server.script(Reply(200, huge))
+    with pytest.raises(TransportError, match="exceeds"):
+        dashboard(server).request("GET", "/accounts/1/inserviceNumbers")
+
+
+def test_a_body_under_the_cap_is_read_whole(server: ReplayServer) -> None:
+    body = b"<a>" + b"x" * (3 * 64 * 1024 + 17) + b"</a>"
+    server.script(Reply(200, body))
+    assert dashboard(server).request("GET", "/x").content == body
+
+
 def test_module_constants_are_named() -> None:
     assert _http.MAX_TOTAL_RETRY_WAIT == 120.0
     assert _http.POOL_MAXSIZE >= 8
