@@ -21,7 +21,7 @@ from pulumi.output import Unknown
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..config import SETTINGS_KEYS, Settings
-from ..errors import ConfigError, NotFound
+from ..errors import ConfigError, Forbidden, NotFound
 
 __all__ = [
     "IN_SERVICE",
@@ -218,6 +218,8 @@ class BaseProvider(ResourceProvider):
                 return
         try:
             probe()
+        except Forbidden:
+            pass  # a role this probe lacks (bandwidth-api.md 1.2): the account path still exists
         except NotFound:
             raise ConfigError(
                 f"Bandwidth answers 404 even for {where}, so its 404 for this object cannot mean "
