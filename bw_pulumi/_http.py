@@ -97,6 +97,20 @@ class _TooLarge(Exception):
     pass
 
 
+class _Redirected(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _refuse_redirect(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+    """Response hook: stop at a redirect before requests reads its body (it does, to release the
+    connection, even with ``allow_redirects=False``), so the size cap holds for 3xx too."""
+    if response.is_redirect:
+        response.close()
+        raise _Redirected(response.status_code)
+
+
 def _read_capped(response: requests.Response) -> None:
     """Read the whole body, but never more than :data:`MAX_RESPONSE_BYTES` of it."""
     chunks: list[bytes] = []
@@ -171,6 +185,7 @@ class Transport:
         self._session = requests.Session()
         self._session.auth = auth
         self._session.headers["User-Agent"] = USER_AGENT
+        self._session.hooks["response"].append(_refuse_redirect)
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_MAXSIZE, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
@@ -234,6 +249,14 @@ class Transport:
                     stream=True,
                 )
                 _read_capped(response)
+            except _Redirected as exc:
+                raise BandwidthError(
+                    "Bandwidth's APIs do not redirect; the redirect was not followed (check the "
+                    "base URL)",
+                    status=exc.status,
+                    method=method,
+                    path=where,
+                ) from None
             except _TooLarge as exc:
                 raise TransportError(
                     f"the response body exceeds {MAX_RESPONSE_BYTES} bytes ({exc}); refused",

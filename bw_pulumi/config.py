@@ -41,6 +41,12 @@ def _clean_url(value: str, attr: str) -> str:
         raise ConfigError(
             f"{key} (env {env}) must be an http(s) URL such as {_DEFAULTS[attr]!r}; got {value!r}"
         )
+    if parts.username or parts.password:
+        # Not echoed: the value holds a credential. Errors elsewhere name the base URL.
+        raise ConfigError(
+            f"{key} (env {env}) must not carry credentials (user:password@); set them with the "
+            "bandwidth:* credential keys instead"
+        )
     if parts.query or parts.fragment:
         raise ConfigError(f"{key} (env {env}) must not carry a query or fragment; got {value!r}")
     # One canonical form: no trailing slash, so joining paths never doubles or drops one.

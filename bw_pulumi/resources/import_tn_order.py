@@ -105,8 +105,15 @@ class ImportTnOrderProvider(BaseProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # Replacing holds a number twice unless the old order is removed first.
+        # A SIP peer the program leaves unset is the order's own (the site default, or what an
+        # adopted order carries): accepted, never a reason to replace.
         result = diff_props(
-            olds, news, replace_keys=_REPLACE, update_keys=_STATE_ONLY, delete_before_replace=True
+            olds,
+            news,
+            replace_keys=_REPLACE,
+            update_keys=_STATE_ONLY,
+            accept_server_value=("sip_peer_id",),
+            delete_before_replace=True,
         )
         wanted = news.get("telephone_numbers")
         if is_unknown(wanted) or set(wanted or ()) != _held(olds):
@@ -135,23 +142,27 @@ class ImportTnOrderProvider(BaseProvider):
                 f"adopt_order_id {order_id} is not an import order of account "
                 f"{self.settings.account_id}; remove the input to place a new order"
             ) from None
-        live = _order_fields(order)
         sub = inputs.get("subscriber") or {}
+        address = vars(order.service_address) if order.service_address else {}
+        wanted_address = sub.get("service_address") or {}
+        pairs = [
+            ("site_id", order.site_id, inputs.get("site_id")),
+            ("sip_peer_id", order.sip_peer_id, inputs.get("sip_peer_id")),
+            ("subscriber.name", order.subscriber_name, sub.get("name")),
+            (
+                "loa_authorizing_person",
+                order.loa_authorizing_person,
+                inputs.get("loa_authorizing_person"),
+            ),
+            *(
+                (f"subscriber.service_address.{part}", address.get(part), wanted_address.get(part))
+                for part in (*ADDRESS_REQUIRED, "county")
+            ),
+        ]
         mismatches = [
             f"{field} is {have!r} on the order but {want!r} in the program"
-            for field, have, want in (
-                ("site_id", live["site_id"], inputs.get("site_id")),
-                # A SIP peer the program leaves out may be the site's default: compare only
-                # when the program names one.
-                ("sip_peer_id", live.get("sip_peer_id"), inputs.get("sip_peer_id") or None),
-                ("subscriber.name", order.subscriber_name, sub.get("name")),
-                (
-                    "loa_authorizing_person",
-                    order.loa_authorizing_person,
-                    inputs.get("loa_authorizing_person"),
-                ),
-            )
-            if have is not None and want is not None and str(have) != str(want)
+            for field, have, want in pairs
+            if have is not None and want is not None and _loose(have) != _loose(want)
         ]
         if mismatches:
             raise AdoptionMismatch(
@@ -162,6 +173,8 @@ class ImportTnOrderProvider(BaseProvider):
             )
         held = _in_service(client, order)
         log(f"adopted import order {order_id} holding {len(held)} numbers in service")
+        if inputs.get("sip_peer_id") is None and order.sip_peer_id:
+            inputs["sip_peer_id"] = order.sip_peer_id  # left open: the order's own, kept by create
         return _outputs(inputs, order_id, ImportOutcome(order, held, []))
 
     def _import(
@@ -273,6 +286,11 @@ class ImportTnOrderProvider(BaseProvider):
 
 
 ImportTnOrderProvider.__module__ = "bw_pulumi"
+
+
+def _loose(value: object) -> str:
+    """Case and spacing do not make two addresses or names different."""
+    return " ".join(str(value).split()).casefold()
 
 
 def _in_service(client: DashboardClient, order: ImportOrder) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -171,8 +172,8 @@ class PhoneNumberProvider(BaseProvider):
         inputs = {k: state[k] for k in _INPUTS if k in state}
         inputs["number"] = live.number
         inputs["application_id"] = live.application_id or ""
-        if live.name is not None and "name" in state:
-            inputs["name"] = live.name
+        if live.name is not None and ("name" in state or "number_id" not in state):
+            inputs["name"] = live.name  # tracked, or a `get` that knows nothing yet
         return ReadResult(id_, _outputs(inputs, id_, in_service), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -205,15 +206,28 @@ CLOCK_SKEW_SECONDS = 300.0
 def _created_since(live: NumberInfo, started: float) -> bool:
     """Whether Catapult dates the binding at or after ``started`` (epoch seconds), give or take
     :data:`CLOCK_SKEW_SECONDS`; an undated binding is never assumed to be ours."""
-    if not live.created_time:
-        return False
-    try:
-        created = datetime.fromisoformat(live.created_time.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=timezone.utc)
-    return created.timestamp() >= started - CLOCK_SKEW_SECONDS
+    created = _epoch_seconds(live.created_time)
+    return created is not None and created >= started - CLOCK_SKEW_SECONDS
+
+
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _epoch_seconds(text: str | None) -> float | None:
+    """ISO-8601 as Catapult writes ``createdTime`` (with or without millis, bandwidth-api.md 11):
+    any fraction length and ``Z``/``+hh:mm``/``+hhmm`` offsets, which Python 3.10's
+    ``fromisoformat`` rejects. No offset means UTC."""
+    match = _ISO.match((text or "").strip())
+    if match is None:
+        return None
+    day, clock, fraction, offset = match.groups()
+    moment = datetime.strptime(f"{day}T{clock}", "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    seconds = moment.timestamp() + (float(f"0.{fraction}") if fraction else 0.0)
+    if offset and offset != "Z":
+        sign = 1 if offset[0] == "+" else -1
+        digits = offset[1:].replace(":", "")
+        seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+    return seconds
 
 
 def _outputs(inputs: dict[str, Any], number_id: str, in_service: bool) -> dict[str, Any]:

@@ -232,7 +232,7 @@ def _check_adoptable(sub_id: str, live: SubscriptionInfo, spec: SubscriptionSpec
     mismatches = []
     if (live.order_type or "").lower() != spec.order_type.lower():
         mismatches.append(f"order_type is {live.order_type!r} on Bandwidth but {spec.order_type!r}")
-    if (live.order_id or None) != (spec.order_id or None):
+    if _uuid_key(live.order_id) != _uuid_key(spec.order_id):
         mismatches.append(f"order_id is {live.order_id!r} on Bandwidth but {spec.order_id!r}")
     if mismatches:
         raise AdoptionMismatch(
@@ -258,8 +258,13 @@ def _matching(client: Any, spec: SubscriptionSpec) -> list[str]:
     return [
         s.subscription_id
         for s in client.list_subscriptions(order_type=spec.order_type, order_id=spec.order_id)
-        if s.callback_url == spec.callback_url and (s.order_id or None) == spec.order_id
+        if s.callback_url == spec.callback_url and _uuid_key(s.order_id) == _uuid_key(spec.order_id)
     ]
+
+
+def _uuid_key(value: str | None) -> str | None:
+    """UUIDs compare without regard to case (how Bandwidth cases them is not documented)."""
+    return value.lower() if value else None
 
 
 def _outputs(inputs: Mapping[str, Any], sub_id: str) -> dict[str, Any]:

@@ -142,6 +142,7 @@ def test_get_reads_hand_made_orders_subscriptions_and_bindings_and_destroy_leave
     number_id = cat.import_number(
         f"+1{TN1}",
         app_id,
+        name="front desk",
         account_id=emu.account_id,
         username=emu.username,
         password=emu.password,
@@ -158,6 +159,7 @@ def test_get_reads_hand_made_orders_subscriptions_and_bindings_and_destroy_leave
         binding = PhoneNumber.get("binding", number_id)
         pulumi.export("bound_to", binding.application_id)
         pulumi.export("in_service", binding.in_service)
+        pulumi.export("binding_name", binding.name)
 
     stack = pulumi_e2e.stack(reader, config=stack_config(emu, PROJECT), project=PROJECT)
     outputs = stack.up().outputs
@@ -166,6 +168,7 @@ def test_get_reads_hand_made_orders_subscriptions_and_bindings_and_destroy_leave
     assert outputs["subscriber"].value["name"] == "By Hand"
     assert outputs["callback_url"].value == "https://hooks.example.com/by-hand"
     assert (outputs["bound_to"].value, outputs["in_service"].value) == (app_id, True)
+    assert outputs["binding_name"].value == "front desk"
     assert all(stack.resource(name)["external"] for name in ("order", "subscription", "binding"))
     assert stack.up().summary.resource_changes == {"same": 1}  # the stack; reads are not counted
     stack.destroy()

@@ -347,6 +347,43 @@ def test_adoption_refuses_a_program_whose_replace_only_fields_differ(emu: Emulat
     assert state["in_service"] == [A] and state["remove_orders"] == []  # nothing touched
 
 
+def test_adoption_compares_the_service_address_and_keeps_the_orders_sip_peer(
+    emu: Emulator,
+) -> None:
+    provider = _provider(emu)
+    order_id = (
+        dashboard(emu)
+        .create_import_order(
+            ImportOrderRequest(
+                telephone_numbers=[A],
+                site_id="14",
+                sip_peer_id="777",
+                subscriber_name="Acme Staging",
+                service_address=Address("1", "Other St", "Durham", "NC", "27701"),
+                loa_authorizing_person="Jane Doe",
+            )
+        )
+        .order_id
+    )
+    elsewhere = _checked(provider, order_inputs([A], adopt_order_id=order_id))
+    with pytest.raises(AdoptionMismatch, match=r"service_address\.city is 'Durham'"):
+        provider.create(elsewhere)
+    address = {"house_number": "1", "street_name": "OTHER  st", "city": "Durham",
+               "state_code": "NC", "zip": "27701"}  # fmt: skip
+    inputs = _checked(
+        provider,
+        order_inputs(
+            [A],
+            adopt_order_id=order_id,
+            subscriber={**SUBSCRIBER, "service_address": address},
+        ),
+    )
+    adopted = provider.create(inputs)
+    assert adopted.outs["sip_peer_id"] == "777"  # the program left it open
+    diff = provider.diff(adopted.id, adopted.outs, inputs)
+    assert diff.replaces == [] and diff.changes is False
+
+
 def test_get_by_order_id_fills_every_field_from_the_live_order(emu: Emulator) -> None:
     provider = _provider(emu)
     order_id = _order_by_hand(emu, [A, B])

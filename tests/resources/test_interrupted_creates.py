@@ -6,6 +6,7 @@ create; the provider sees a transport error exactly as after a network cut.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from bw_pulumi import ApplicationProvider, PhoneNumberProvider, SubscriptionProv
 from bw_pulumi.clients.dashboard import SubscriptionSpec
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import Conflict
+from bw_pulumi.resources.phone_number import _epoch_seconds
 
 from .conftest import catapult, configured, dashboard
 from .lossy_proxy import lose_first, lossy_proxy
@@ -81,3 +83,20 @@ def test_lost_answer_to_a_subscription_create_resumes_it_not_a_look_alike(emu: E
     ids = {sub["id"] for sub in emu.control.state()["subscriptions"]}
     assert created.id != look_alike
     assert ids == {look_alike, created.id}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2026-11-25T14:00:24Z",
+        "2026-11-25T14:00:24.46Z",
+        "2026-11-25T14:00:24.460123Z",
+        "2026-11-25T16:00:24+0200",
+        "2026-11-25T09:00:24-05:00",
+        "2026-11-25T14:00:24",
+    ],
+)
+def test_created_time_is_read_in_every_iso_form_on_every_python(written: str) -> None:
+    # Python 3.10's fromisoformat rejects several of these; a miss would refuse our own binding.
+    expected = datetime(2026, 11, 25, 14, 0, 24, tzinfo=timezone.utc).timestamp()
+    assert _epoch_seconds(written) == pytest.approx(expected, abs=0.5)

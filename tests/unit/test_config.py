@@ -61,6 +61,13 @@ def test_bad_dashboard_url_names_key_and_env_var(url: str) -> None:
     assert "BANDWIDTH_DASHBOARD_URL" in str(info.value)
 
 
+def test_credentials_inside_a_url_are_refused_without_echoing_them() -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.load({"bandwidth:catapultUrl": "https://tok:url-s3cret@api.example.com"}, env={})
+    assert "bandwidth:catapultUrl" in str(info.value)
+    assert "url-s3cret" not in str(info.value)
+
+
 def test_missing_credentials_name_every_key_and_env_var() -> None:
     s = Settings.load({"bandwidth:accountId": "1"}, env={})
     with pytest.raises(ConfigError) as info:

@@ -467,6 +467,15 @@ def test_a_body_over_the_size_cap_is_refused_without_keeping_it(server: ReplaySe
         dashboard(server).request("GET", "/accounts/1/inserviceNumbers")
 
 
+def test_a_huge_redirect_is_refused_before_its_body_is_read(server: ReplayServer) -> None:
+    huge = b"x" * (_http.MAX_RESPONSE_BYTES + 1)
+    server.script(Reply(307, huge, headers={"Location": server.url + "/elsewhere"}))
+    with pytest.raises(BandwidthError) as info:
+        dashboard(server).request("GET", "/x")
+    assert info.value.status == 307
+    assert not isinstance(info.value, TransportError)  # not read up to the cap first
+
+
 def test_a_body_under_the_cap_is_read_whole(server: ReplayServer) -> None:
     body = b"<a>" + b"x" * (3 * 64 * 1024 + 17) + b"</a>"
     server.script(Reply(200, body))
