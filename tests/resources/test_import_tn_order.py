@@ -300,25 +300,6 @@ def test_delete_removes_numbers_and_treats_already_absent_as_success(emu: Emulat
     assert emu.control.state()["in_service"] == []
 
 
-def test_adoption_takes_over_numbers_imported_by_hand(emu: Emulator) -> None:
-    provider = _provider(emu)
-    by_hand = dashboard(emu).create_import_order(
-        ImportOrderRequest(
-            telephone_numbers=[A],
-            site_id="14",
-            subscriber_name="Acme Staging",
-            service_address=Address("900", "Main Campus Dr", "Raleigh", "NC", "27606"),
-            loa_authorizing_person="Jane Doe",
-            customer_order_id="by hand",
-        )
-    )
-    inputs = _checked(provider, order_inputs([A], adopt_order_id=by_hand.order_id))
-    created = provider.create(inputs)
-    assert created.id == by_hand.order_id
-    assert created.outs["imported_numbers"] == [A]
-    assert len(emu.control.state()["import_orders"]) == 1
-
-
 def _order_by_hand(emu: Emulator, numbers: list[str]) -> str:
     return (
         dashboard(emu)
@@ -334,6 +315,16 @@ def _order_by_hand(emu: Emulator, numbers: list[str]) -> str:
         )
         .order_id
     )
+
+
+def test_adoption_takes_over_numbers_imported_by_hand(emu: Emulator) -> None:
+    provider = _provider(emu)
+    by_hand = _order_by_hand(emu, [A])
+    inputs = _checked(provider, order_inputs([A], adopt_order_id=by_hand))
+    created = provider.create(inputs)
+    assert created.id == by_hand
+    assert created.outs["imported_numbers"] == [A]
+    assert len(emu.control.state()["import_orders"]) == 1
 
 
 def test_adoption_refuses_a_program_whose_replace_only_fields_differ(emu: Emulator) -> None:
