@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime
 import json
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .cli import is_full_run, parser
 from .floors import Pacing, floor_seconds
 from .report import check_targets, machine, table, write_all
 from .run import PhaseResult, run_poll_study, run_size
@@ -21,44 +21,6 @@ from .services import find_cli_bin_dir
 
 def _floats(text: str) -> list[float]:
     return [float(x) for x in text.split(",") if x.strip()]
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    p.add_argument("--sizes", default="10,100,1000", help="numbers per stack (comma-separated)")
-    p.add_argument(
-        "--scale",
-        type=float,
-        default=10.0,
-        help="multiplies Catapult's budgets in the emulator and the client pacing",
-    )
-    p.add_argument("--latency-ms", type=float, default=20.0, help="added latency per request")
-    p.add_argument("--processing-seconds", type=float, default=2.0, help="order processing time")
-    p.add_argument(
-        "--skip-poll-study",
-        action="store_true",
-        help="skip the up-only runs at several processing times",
-    )
-    p.add_argument(
-        "--poll-seconds",
-        default="1,10,100",
-        help="processing times of the poll study (comma-separated)",
-    )
-    p.add_argument("--poll-size", type=int, default=10, help="N of the poll study")
-    p.add_argument(
-        "--skip-checkpoints",
-        choices=("never", "largest", "always"),
-        default="largest",
-        help="also run with PULUMI_SKIP_CHECKPOINTS=true (state saved once per operation "
-        "instead of after every step): never, for the largest N only (default), or for all",
-    )
-    p.add_argument(
-        "--from-json",
-        metavar="PATH",
-        help="re-render the report of an earlier run (e.g. bench/results/latest.json) without "
-        "running anything; floors are recomputed with --latency-ms/--scale",
-    )
-    return p
 
 
 def _reload(
@@ -85,7 +47,15 @@ def main(argv: list[str] | None = None) -> int:
         pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale)
         old_rows, old_polls, meta = _reload(args.from_json, pacing)
         checks = check_targets(old_rows, old_polls)
-        write_all(old_rows, old_polls, checks, meta, pacing, meta.get("command", "python -m bench"))
+        write_all(
+            old_rows,
+            old_polls,
+            checks,
+            meta,
+            pacing,
+            meta.get("command", "python -m bench"),
+            publish=True,
+        )
         _print(old_rows, old_polls, checks)
         return 0
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
@@ -127,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         "duration_s": round(time.monotonic() - started, 1),
     }
     meta["command"] = command
-    write_all(main_rows, poll_rows, checks, meta, pacing, command)
+    publish = is_full_run(args)
+    write_all(main_rows, poll_rows, checks, meta, pacing, command, publish=publish)
     _print(main_rows, poll_rows, checks)
-    print(
-        f"\nwrote bench/results/latest.json, bench/RESULTS.md, bench/time_vs_n.png "
-        f"({meta['duration_s']} s)"
+    wrote = (
+        "bench/results/latest.json, bench/RESULTS.md, bench/time_vs_n.png"
+        if publish
+        else "bench/results/ only (not a full default run: bench/RESULTS.md is left as it was)"
     )
+    print(f"\nwrote {wrote} ({meta['duration_s']} s)")
     return 0
 
 

@@ -187,7 +187,10 @@ def write_all(
     meta: dict[str, Any],
     pacing: Pacing,
     command: str,
+    *,
+    publish: bool,
 ) -> None:
+    """Write ``results/``; with ``publish`` also the committed ``RESULTS.md`` and chart."""
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     payload = {
@@ -199,6 +202,8 @@ def write_all(
     }
     (results / "latest.json").write_text(json.dumps(payload, indent=2) + "\n")
     chart(main, pacing, results / "time_vs_n.png")
+    if not publish:
+        return
     chart(main, pacing, HERE / "time_vs_n.png")
     md = [
         "# Benchmark results (latest committed run)",
