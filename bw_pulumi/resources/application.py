@@ -10,8 +10,9 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from ..clients.catapult import ApplicationInfo
-from ..errors import NotFound, ServerError, TransportError
-from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, log, user_props
+from ..errors import Conflict, NotFound
+from ._create_retry import create_or_resume
+from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, user_props
 from .subscription import check_url
 
 __all__ = ["Application", "ApplicationArgs", "ApplicationProvider"]
@@ -101,20 +102,10 @@ class ApplicationProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_props(props)
-        client = self.catapult()
         adopt = inputs.get("adopt_application_id")
         if adopt:
-            try:
-                live = client.get_application(adopt)
-            except NotFound:
-                raise NotFound(
-                    f"adopt_application_id {adopt} does not exist for Catapult user "
-                    f"{self.settings.user_id}; remove the input to create a new application"
-                ) from None
-            changed = _changed_fields(_live_inputs(live), inputs)
-            if changed:
-                client.update_application(adopt, changed)
-            return CreateResult(adopt, _outputs(inputs, client.get_application(adopt)))
+            return self._adopt(adopt, inputs)
+        client = self.catapult()
         body = {_FIELDS[k]: v for k, v in inputs.items() if k in _FIELDS}
 
         def look_alikes() -> set[str]:
@@ -127,15 +118,36 @@ class ApplicationProvider(BaseProvider):
         # Listed first so that, if the POST's answer is lost, the application it created can be
         # told apart from a look-alike that another stack (or a person) already owns.
         before = look_alikes()
-        try:
-            app_id = client.create_application(body)
-        except (TransportError, ServerError):
+
+        def find() -> str | None:
+            # Ours is the one look-alike that was not there before the first POST.
             new = look_alikes() - before
-            if len(new) != 1:
-                raise
-            app_id = new.pop()
-            log(f"application create was interrupted; found {app_id} and resumed it")
+            if len(new) > 1:
+                raise Conflict(
+                    f"several applications like {inputs['name']!r} appeared while this one was "
+                    f"being created ({', '.join(sorted(new))}); set adopt_application_id to take "
+                    f"one over (destroy will then delete it)"
+                )
+            return new.pop() if new else None
+
+        app_id = create_or_resume(
+            lambda: client.create_application(body), find, f"application {inputs['name']!r}"
+        )
         return CreateResult(app_id, _outputs(inputs, None, app_id))
+
+    def _adopt(self, adopt: str, inputs: dict[str, Any]) -> CreateResult:
+        client = self.catapult()
+        try:
+            live = client.get_application(adopt)
+        except NotFound:
+            raise NotFound(
+                f"adopt_application_id {adopt} does not exist for Catapult user "
+                f"{self.settings.user_id}; remove the input to create a new application"
+            ) from None
+        changed = _changed_fields(_live_inputs(live), inputs)
+        if changed:
+            client.update_application(adopt, changed)
+        return CreateResult(adopt, _outputs(inputs, client.get_application(adopt)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:

@@ -14,7 +14,8 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from .._numbers import InvalidNumber, to_e164, to_ten_digits
 from ..clients.catapult import NumberInfo
-from ..errors import BwPulumiError, Conflict, NotFound, ServerError, TransportError
+from ..errors import BwPulumiError, Conflict, NotFound
+from ._create_retry import create_or_resume
 from ._provider import (
     IN_SERVICE,
     READ_CACHE_SECONDS,
@@ -81,21 +82,10 @@ class PhoneNumberProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_props(props)
         number, app_id, name = inputs["number"], inputs["application_id"], inputs.get("name")
-        catapult = self.catapult()
         if inputs.get("adopt_existing"):
-            try:
-                live = catapult.get_number(number)
-            except NotFound:
-                live = None
-            if live is not None:
-                self._converge(live, app_id, name)
-                if name is None and live.name is not None:
-                    inputs["name"] = live.name  # adoption fills what the program leaves open
-                tn = to_ten_digits(number)
-                in_service = IN_SERVICE.lookup(self.dashboard(), tn, fresh=True)
-                if not in_service:
-                    log(f"adopted {number}, which is not in service on the Dashboard account")
-                return CreateResult(live.number_id, _outputs(inputs, live.number_id, in_service))
+            adopted = self._adopt(inputs)
+            if adopted is not None:
+                return adopted
         account_id, username, password = self.settings.dashboard_credentials()
         if not IN_SERVICE.lookup(self.dashboard(), to_ten_digits(number)):
             self.confirm_gone("dashboard")  # a wrong URL would 404 every number too
@@ -104,6 +94,7 @@ class PhoneNumberProvider(BaseProvider):
                 f"cannot import it. Import it first (ImportTnOrder) and make this PhoneNumber "
                 f"depend on that order (pass the order's imported_numbers or depends_on)."
             )
+        catapult = self.catapult()
 
         def post() -> str:
             try:
@@ -119,25 +110,40 @@ class PhoneNumberProvider(BaseProvider):
                 raise self._taken(number, exc) from None
 
         started = time.time()
-        try:
-            number_id = post()
-        except (TransportError, ServerError):
-            # The POST may have landed. Look before sending it again, and take a binding found
-            # now as ours only if it points at our application and was created during this call:
-            # anything else may belong to another stack, whose destroy would then fight ours.
-            try:
-                live = catapult.get_number(number)
-            except NotFound:
-                live = None
-            if live is None:
-                number_id = post()
-            elif live.application_id == app_id and _created_since(live, started):
-                log(f"import of {number} was interrupted; found {live.number_id} and resumed it")
-                self._converge(live, app_id, name)
-                number_id = live.number_id
-            else:
-                raise self._taken(number, None) from None
+        number_id = create_or_resume(
+            post, lambda: self._ours_since(number, app_id, name, started), f"import of {number}"
+        )
         return CreateResult(number_id, _outputs(inputs, number_id, True))
+
+    def _adopt(self, inputs: dict[str, Any]) -> CreateResult | None:
+        """Take over the number if it is on the Catapult user; ``None`` when it is not."""
+        number, app_id, name = inputs["number"], inputs["application_id"], inputs.get("name")
+        try:
+            live = self.catapult().get_number(number)
+        except NotFound:
+            return None
+        self._converge(live, app_id, name)
+        if name is None and live.name is not None:
+            inputs["name"] = live.name  # adoption fills what the program leaves open
+        in_service = IN_SERVICE.lookup(self.dashboard(), to_ten_digits(number), fresh=True)
+        if not in_service:
+            log(f"adopted {number}, which is not in service on the Dashboard account")
+        return CreateResult(live.number_id, _outputs(inputs, live.number_id, in_service))
+
+    def _ours_since(self, number: str, app_id: str, name: str | None, started: float) -> str | None:
+        """The binding an interrupted import made, or ``None`` if the number is not on the user.
+
+        A binding found now is ours only if it points at our application and was created during
+        this call: anything else may belong to another stack, whose destroy would fight ours.
+        """
+        try:
+            live = self.catapult().get_number(number)
+        except NotFound:
+            return None
+        if live.application_id != app_id or not _created_since(live, started):
+            raise self._taken(number, None)
+        self._converge(live, app_id, name)
+        return live.number_id
 
     def _taken(self, number: str, exc: Conflict | None) -> Conflict:
         return Conflict(

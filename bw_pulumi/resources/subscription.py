@@ -13,8 +13,9 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from pulumi.runtime.rpc import wrap_rpc_secret
 
 from ..clients.dashboard import SubscriptionInfo, SubscriptionSpec
-from ..errors import AdoptionMismatch, Conflict, NotFound, ServerError, TransportError
-from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, log, user_props
+from ..errors import AdoptionMismatch, Conflict, NotFound
+from ._create_retry import create_or_resume
+from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, user_props
 
 __all__ = ["DEFAULT_EXPIRY", "Subscription", "SubscriptionArgs", "SubscriptionProvider"]
 
@@ -136,43 +137,47 @@ class SubscriptionProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_props(props)
-        client = self.dashboard()
         spec = _spec(inputs)
         adopt = inputs.get("adopt_subscription_id")
         if adopt:
-            try:
-                live = client.get_subscription(adopt)
-            except NotFound:
-                raise NotFound(
-                    f"adopt_subscription_id {adopt} does not exist on account "
-                    f"{self.settings.account_id}; remove the input to create a new subscription"
-                ) from None
-            _check_adoptable(adopt, live, spec)
-            client.update_subscription(adopt, spec)  # converge the adopted object to the program
+            self._adopt(adopt, spec)
             return CreateResult(adopt, _outputs(inputs, adopt))
+        client = self.dashboard()
         # Listed first so that, if the POST's answer is lost, the subscription it created can be
         # told apart from a look-alike that another stack (or a person) already owns.
         before = set(_matching(client, spec))
-        try:
-            sub_id = client.create_subscription(spec)
-        except Conflict as exc:
-            hint = f" (existing: {', '.join(sorted(before))})" if before else ""
-            raise Conflict(
-                f"a subscription for {spec.order_type} -> {spec.callback_url} already exists"
-                f"{hint}; set adopt_subscription_id to take it over (destroy will then delete it)",
-                status=exc.status,
-                method=exc.method,
-                path=exc.path,
-                details=exc.details,
-            ) from None
-        except (TransportError, ServerError):
-            # The POST may have landed before the failure; resume our object, not a look-alike.
+
+        def post() -> str:
+            try:
+                return client.create_subscription(spec)
+            except Conflict as exc:
+                raise _conflict(spec, before, exc) from None
+
+        def find() -> str | None:
+            # Ours is the one matching subscription that was not there before the first POST.
             new = set(_matching(client, spec)) - before
-            if len(new) != 1:
-                raise
-            sub_id = new.pop()
-            log(f"subscription create was interrupted; found {sub_id} and resumed it")
+            if len(new) > 1:
+                raise Conflict(
+                    f"several subscriptions for {spec.order_type} -> {spec.callback_url} appeared "
+                    f"while this one was being created ({', '.join(sorted(new))}); set "
+                    f"adopt_subscription_id to take one over (destroy will then delete it)"
+                )
+            return new.pop() if new else None
+
+        sub_id = create_or_resume(post, find, f"subscription for {spec.order_type}")
         return CreateResult(sub_id, _outputs(inputs, sub_id))
+
+    def _adopt(self, adopt: str, spec: SubscriptionSpec) -> None:
+        client = self.dashboard()
+        try:
+            live = client.get_subscription(adopt)
+        except NotFound:
+            raise NotFound(
+                f"adopt_subscription_id {adopt} does not exist on account "
+                f"{self.settings.account_id}; remove the input to create a new subscription"
+            ) from None
+        _check_adoptable(adopt, live, spec)
+        client.update_subscription(adopt, spec)  # converge the adopted object to the program
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -225,6 +230,18 @@ def _is_uuid(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _conflict(spec: SubscriptionSpec, existing: set[str], exc: Conflict) -> Conflict:
+    hint = f" (existing: {', '.join(sorted(existing))})" if existing else ""
+    return Conflict(
+        f"a subscription for {spec.order_type} -> {spec.callback_url} already exists{hint}; "
+        f"set adopt_subscription_id to take it over (destroy will then delete it)",
+        status=exc.status,
+        method=exc.method,
+        path=exc.path,
+        details=exc.details,
+    )
 
 
 def _check_adoptable(sub_id: str, live: SubscriptionInfo, spec: SubscriptionSpec) -> None:
