@@ -256,6 +256,7 @@ class Transport:
                     status=exc.status,
                     method=method,
                     path=where,
+                    api=self.api,
                 ) from None
             except _TooLarge as exc:
                 raise TransportError(
@@ -263,6 +264,7 @@ class Transport:
                     status=response.status_code,
                     method=method,
                     path=where,
+                    api=self.api,
                 ) from None
             except (
                 requests.ConnectionError,
@@ -278,6 +280,7 @@ class Transport:
                         "and network access",
                         method=method,
                         path=where,
+                        api=self.api,
                     ) from None
                 log.info("%s %s: %s, retrying in %.2fs", method, where, type(exc).__name__, delay)
                 waited += delay
@@ -304,7 +307,7 @@ class Transport:
                     waited += delay
                     time.sleep(delay)
                     continue
-            raise self._error(response, method, where, details, rate_limited, attempt)
+            raise self._error(response, method, where, details, rate_limited, attempt, self.api)
 
     # -- retry policy -------------------------------------------------------------------
 
@@ -379,13 +382,14 @@ class Transport:
         details: Sequence[ErrorDetail],
         rate_limited: bool,
         attempt: int,
+        api: Api,
     ) -> BandwidthError:
         status = response.status_code
         cls = RateLimited if rate_limited else error_for_status(status)
         reason = response.reason or ""
         if rate_limited or status in RETRY_STATUSES:
             reason = f"{reason} (after {attempt} attempt(s))".strip()
-        return cls(reason, status=status, method=method, path=where, details=details)
+        return cls(reason, status=status, method=method, path=where, details=details, api=api)
 
 
 def dashboard_error_details(body: bytes | None) -> list[ErrorDetail]:

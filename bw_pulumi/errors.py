@@ -18,7 +18,10 @@
         └── OrderTimeout            ``wait_timeout`` ran out while an order was still pending
 
 Every :class:`BandwidthError` carries the HTTP status, method and path (never credentials or
-query strings) and every Bandwidth error code and description found in the response.
+query strings), which API answered, and every Bandwidth error code and description found in the
+response. Its text is what the user sees (``bw_pulumi._display``): what failed and Bandwidth's
+answer on the first line (one line per error when there are several), then what to check, naming
+the ``bandwidth:*`` config keys, for 401/403 and connection failures.
 """
 
 from __future__ import annotations
@@ -85,12 +88,15 @@ class BandwidthError(BwPulumiError):
         method: str | None = None,
         path: str | None = None,
         details: Sequence[ErrorDetail] = (),
+        api: str | None = None,
     ) -> None:
         self.status = status
         self.method = method
         self.path = path
         self.details: tuple[ErrorDetail, ...] = tuple(details)
         self.message = message
+        #: "dashboard" or "catapult" when known: it decides which config keys the hint names.
+        self.api = api
         super().__init__(self._render())
 
     @property
@@ -99,13 +105,31 @@ class BandwidthError(BwPulumiError):
         return [d.code for d in self.details if d.code]
 
     def _render(self) -> str:
-        where = f"{self.method} {self.path}" if self.method and self.path else ""
-        head = f"Bandwidth {where} failed" if where else "Bandwidth request failed"
+        where = f"{self.method} {self.path}" if self.method and self.path else "request"
+        api = _API_NAMES.get(self.api or "")
+        head = f"Bandwidth {api} {where} failed" if api else f"Bandwidth {where} failed"
         if self.status is not None:
             head += f" with HTTP {self.status}"
-        parts = [f"{head}: {self.message}"] if self.message else [head]
-        parts.extend(f"  - {d}" for d in self.details)
+        said = [str(d) for d in self.details]
+        first = self.message
+        if len(said) == 1:  # one Bandwidth error stays on the first line
+            first = f"{first}; {said[0]}" if first else said[0]
+        parts = [f"{head}: {first}" if first else head]
+        if len(said) > 1:
+            parts.extend(f"  - {d}" for d in said)
+        hint = self._hint()
+        if hint:
+            parts.append(hint)
         return "\n".join(parts)
+
+    def _hint(self) -> str:
+        """What to check, or "" when Bandwidth's own words are all there is to say."""
+        if self.status is not None and 300 <= self.status < 400:
+            return _check("The base URL is", self._url_key())
+        return ""
+
+    def _url_key(self) -> tuple[str, ...]:
+        return (f"{self.api}_url",) if self.api in _API_NAMES else ()
 
 
 class ValidationError(BandwidthError):
@@ -115,9 +139,27 @@ class ValidationError(BandwidthError):
 class Unauthorized(BandwidthError):
     """Bandwidth did not accept the credentials."""
 
+    def _hint(self) -> str:
+        keys = {"dashboard": ("username", "password"), "catapult": ("api_token", "api_secret")}
+        return _check("Bandwidth did not accept the credentials: check", keys.get(self.api or ""))
+
 
 class Forbidden(BandwidthError):
     """The credentials lack access to this account, role or resource."""
+
+    def _hint(self) -> str:
+        if self.api == "catapult":
+            return _check(
+                "The API token has no access to this Catapult user: check",
+                ("user_id", "api_token", "api_secret"),
+            )
+        if self.api == "dashboard":
+            return _check(
+                "The API user has no access to this account, or lacks the role this call needs:"
+                " check",
+                ("account_id", "username", "password"),
+            )
+        return ""
 
 
 class NotFound(BandwidthError):
@@ -138,6 +180,24 @@ class ServerError(BandwidthError):
 
 class TransportError(BandwidthError):
     """The connection failed or timed out after every retry."""
+
+    def _hint(self) -> str:
+        return _check("The base URL is", self._url_key()) if self.status is None else ""
+
+
+_API_NAMES = {"dashboard": "Dashboard", "catapult": "Catapult"}
+
+
+def _check(lead: str, attrs: Sequence[str] | None) -> str:
+    """``lead`` followed by the config keys of ``attrs`` and their variables; "" without attrs."""
+    if not attrs:
+        return ""
+    from .config import SETTINGS_KEYS  # config imports this module
+
+    keys = [SETTINGS_KEYS[a][0] for a in attrs]
+    named = keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+    env = ", ".join(SETTINGS_KEYS[a][1] for a in attrs)
+    return f"{lead} {named} (env {env})."
 
 
 _BY_STATUS: dict[int, type[BandwidthError]] = {

@@ -18,6 +18,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, Resource, ResourceProvider
 from pulumi.output import Unknown
 
+from .._display import install_error_display
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..config import SETTINGS_KEYS, Settings
@@ -161,6 +162,8 @@ class BaseProvider(ResourceProvider):
         return None
 
     def configure(self, req: ConfigureRequest) -> None:
+        # Runs in the plugin before any provider call: errors from here on read as one message.
+        install_error_display()
         self._settings = Settings.load(
             {key: req.config.get(key) for key, _ in SETTINGS_KEYS.values()}
         )

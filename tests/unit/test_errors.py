@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bw_pulumi import errors
@@ -117,3 +119,97 @@ def test_public_names_are_sorted_and_exported() -> None:
     assert errors.__all__ == sorted(errors.__all__)
     for name in errors.__all__:
         assert hasattr(errors, name)
+
+
+# -- what the user reads (bw_pulumi._display shows str(error) as it is) --------------------------
+
+
+def _error(
+    cls: type[BandwidthError],
+    status: int | None,
+    api: str | None,
+    details: tuple[ErrorDetail, ...] = (),
+) -> str:
+    path = "/v1/users/u-1/applications" if api == "catapult" else "/api/accounts/1/sites"
+    return str(cls("DENIED", status=status, method="GET", path=path, api=api, details=details))
+
+
+def test_a_single_bandwidth_error_stays_on_the_first_line_with_the_api_named() -> None:
+    text = _error(ValidationError, 400, "dashboard", (ErrorDetail("5016", "Bad site."),))
+    assert text == (
+        "Bandwidth Dashboard GET /api/accounts/1/sites failed with HTTP 400: DENIED; "
+        "[5016] Bad site."
+    )
+
+
+def test_dashboard_401_names_the_username_and_password_keys() -> None:
+    assert _error(Unauthorized, 401, "dashboard").splitlines() == [
+        "Bandwidth Dashboard GET /api/accounts/1/sites failed with HTTP 401: DENIED",
+        "Bandwidth did not accept the credentials: check bandwidth:username and "
+        "bandwidth:password (env BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD).",
+    ]
+
+
+def test_dashboard_403_also_names_the_account_id_key() -> None:
+    head, check = _error(
+        Forbidden, 403, "dashboard", (ErrorDetail("1001", "Access Denied"),)
+    ).splitlines()
+    assert head.endswith("failed with HTTP 403: DENIED; [1001] Access Denied")
+    assert "bandwidth:accountId, bandwidth:username and bandwidth:password" in check
+    assert "BANDWIDTH_ACCOUNT_ID, BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD" in check
+
+
+def test_catapult_401_names_the_token_and_secret_keys() -> None:
+    head, check = _error(Unauthorized, 401, "catapult").splitlines()
+    assert head.startswith("Bandwidth Catapult GET /v1/users/u-1/applications failed with HTTP 401")
+    assert check == (
+        "Bandwidth did not accept the credentials: check bandwidth:apiToken and "
+        "bandwidth:apiSecret (env BANDWIDTH_API_TOKEN, BANDWIDTH_API_SECRET)."
+    )
+
+
+def test_catapult_403_names_the_user_id_token_and_secret_keys() -> None:
+    check = _error(Forbidden, 403, "catapult").splitlines()[1]
+    assert "bandwidth:userId, bandwidth:apiToken and bandwidth:apiSecret" in check
+    assert "bandwidth:password" not in check
+
+
+def test_connection_failure_names_the_base_url_key() -> None:
+    err = TransportError(
+        "ConnectionError after 8 attempt(s); check the base URL and network access",
+        method="GET",
+        path="/v1/users/u-1/phoneNumbers",
+        api="catapult",
+    )
+    assert str(err).splitlines()[1] == (
+        "The base URL is bandwidth:catapultUrl (env BANDWIDTH_CATAPULT_URL)."
+    )
+
+
+def test_every_key_a_hint_names_is_a_real_config_key() -> None:
+    from bw_pulumi.config import SETTINGS_KEYS
+
+    keys = {key for key, _ in SETTINGS_KEYS.values()}
+    variables = {var for _, var in SETTINGS_KEYS.values()}
+    for api in ("dashboard", "catapult"):
+        for cls, status in ((Unauthorized, 401), (Forbidden, 403), (TransportError, None)):
+            text = _error(cls, status, api)
+            named = set(re.findall(r"bandwidth:\w+", text))
+            assert named and named <= keys, (cls, api)
+            assert set(re.findall(r"BANDWIDTH_\w+", text)) <= variables
+
+
+def test_without_a_known_api_there_is_no_guessed_hint() -> None:
+    assert _error(Unauthorized, 401, None) == (
+        "Bandwidth GET /api/accounts/1/sites failed with HTTP 401: DENIED"
+    )
+
+
+def test_errors_that_need_no_hint_stay_one_line() -> None:
+    for cls, status in ((NotFound, 404), (Conflict, 409), (RateLimited, 429), (ServerError, 503)):
+        assert len(_error(cls, status, "dashboard").splitlines()) == 1, cls
+
+
+def test_order_timeout_reads_as_one_line() -> None:
+    err = OrderTimeout("import order o-1 is still PROCESSING after 600 s (wait_timeout).")
+    assert str(err) == "import order o-1 is still PROCESSING after 600 s (wait_timeout)."

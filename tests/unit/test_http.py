@@ -43,7 +43,7 @@ def server() -> Iterator[ReplayServer]:
 
 
 def dashboard(server: ReplayServer, **kw: object) -> Transport:
-    return Transport(server.url + "/api", ("user", "s3cret-pass"), "dashboard", **kw)  # type: ignore[arg-type]
+    return Transport(server.url + "/api", ("login-4e7b", "s3cret-pass"), "dashboard", **kw)  # type: ignore[arg-type]
 
 
 def catapult(server: ReplayServer, **kw: object) -> Transport:
@@ -361,7 +361,7 @@ def test_error_text_has_method_and_path_but_no_query_host_or_credentials(
     text = str(info.value)
     assert "POST /api/accounts/1/importTnOrders" in text
     assert "[1001] Access Denied" in text
-    for leak in ("topsecretvalue", "s3cret-pass", "127.0.0.1", "user"):
+    for leak in ("topsecretvalue", "s3cret-pass", "127.0.0.1", "login-4e7b"):
         assert leak not in text
 
 
