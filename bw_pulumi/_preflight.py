@@ -9,6 +9,7 @@ from ._numbers import to_ten_digits
 from .clients.dashboard import DashboardClient
 from .config import SETTINGS_KEYS, Settings
 from .errors import ErrorDetail
+from .resources._import_checks import positive_id
 
 __all__ = ["ImportabilityReport", "check_importability"]
 
@@ -47,8 +48,10 @@ def check_importability(
 
     Credentials come from ``config`` (``bandwidth:*`` keys), else the program's stack config,
     else ``BANDWIDTH_*`` environment variables. A clean report does not guarantee the import
-    succeeds (Bandwidth says so).
+    succeeds (Bandwidth says so). A ``site_id`` or ``sip_peer_id`` that is not a positive whole
+    number raises ``ValueError`` naming it (Bandwidth would refuse the order with 7309).
     """
+    site_id, sip_peer_id = _id_text("site_id", site_id), _id_text("sip_peer_id", sip_peer_id)
     settings = Settings.load(config if config is not None else _program_config())
     client = DashboardClient.from_settings(settings)
     numbers = sorted({to_ten_digits(n) for n in telephone_numbers})
@@ -59,3 +62,13 @@ def check_importability(
         for tn in e.telephone_numbers
     }
     return ImportabilityReport(tuple(n for n in numbers if n not in bad), bad)
+
+
+def _id_text(name: str, value: object) -> str | None:
+    """``value`` as the id text Bandwidth takes, or ``ValueError`` naming the argument."""
+    if value is None:
+        return None
+    text = positive_id(value)
+    if text is None:
+        raise ValueError(f"{name} must be a positive whole number such as 14; got {value!r}")
+    return text

@@ -1,9 +1,13 @@
-"""A StateChangeConf-style poller for Bandwidth orders.
+"""A StateChangeConf-style poller for Bandwidth orders, and progress pacing for long work.
 
 Bandwidth does not guarantee order processing times, and Pulumi's ``customTimeouts`` never reach
 Python dynamic providers, so every wait is bounded by the resource's ``wait_timeout`` input.
 Intervals grow geometrically up to a cap, so the number of polls grows with the logarithm of the
 processing time rather than linearly with it.
+
+A wait can last ten minutes, and the engine shows a dynamic provider's stderr live beside the
+running step (pulumi-dynamic-providers.md 1.12): without progress lines such an ``up`` looks hung.
+Both the poller and bulk per-number work pace their lines with :data:`PROGRESS_INTERVAL`.
 """
 
 from __future__ import annotations
@@ -15,9 +19,30 @@ from typing import Generic, TypeVar
 
 from .errors import NotFound, OrderError, OrderTimeout
 
-__all__ = ["DEFAULT_POLICY", "PollPolicy", "WaitResult", "wait_for_status"]
+__all__ = [
+    "BULK_PROGRESS_MIN",
+    "DEFAULT_POLICY",
+    "PROGRESS_INTERVAL",
+    "CountProgress",
+    "PollPolicy",
+    "ProgressTicker",
+    "WaitProgress",
+    "WaitResult",
+    "format_seconds",
+    "wait_for_status",
+]
 
 T = TypeVar("T")
+
+#: Seconds between progress lines while a long operation runs (an order being polled, per-number
+#: lookups over many numbers). The same as the poll cap, so a slow order prints about one line
+#: per poll once the intervals have grown: enough to show life, few enough to read.
+PROGRESS_INTERVAL = 30.0
+#: Bulk work over at most this many numbers prints no count lines: it is over in a second or two.
+BULK_PROGRESS_MIN = 10
+# Polls come at their own times (the last interval before the cap is 29.7 s): one that comes this
+# fraction of the interval early reports, instead of leaving a gap of nearly two intervals.
+_POLL_EARLY = 0.1
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,89 @@ class WaitResult(Generic[T]):
     polls: int
 
 
+@dataclass(frozen=True)
+class WaitProgress(Generic[T]):
+    """What a progress callback is told: the latest object read (``None`` before the first
+    successful read), its status, seconds since the wait began, polls so far, and ``done`` for
+    the one report made when the target status is reached."""
+
+    value: T | None
+    status: str
+    elapsed: float
+    polls: int
+    done: bool = False
+
+
+class ProgressTicker:
+    """Says when the next progress line is due: at most once per ``every`` seconds of ``clock``.
+
+    The clock is injected so tests drive time by hand instead of sleeping.
+    """
+
+    def __init__(
+        self, every: float = PROGRESS_INTERVAL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.every = every
+        self.clock = clock
+        self.start = clock()
+        self._last = self.start
+
+    def elapsed(self) -> float:
+        return self.clock() - self.start
+
+    def due(self, early: float = 0.0) -> bool:
+        """True (and restart the interval) if ``every`` seconds, less ``early``, have passed
+        since the last line."""
+        now = self.clock()
+        if now - self._last < self.every - early:
+            return False
+        self._last = now
+        return True
+
+
+class CountProgress:
+    """Count lines for bulk per-number work ("confirmed 600/1000 numbers in service").
+
+    A line at most every :data:`PROGRESS_INTERVAL` while counting and one at the end, and none at
+    all for :data:`BULK_PROGRESS_MIN` numbers or fewer (small batches would only add noise).
+    ``template`` is formatted with ``done`` and ``total``.
+    """
+
+    def __init__(
+        self,
+        emit: Callable[[str], None],
+        template: str,
+        total: int,
+        *,
+        every: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._emit = emit
+        self._template = template
+        self.total = total
+        self._ticker = ProgressTicker(every, clock)
+
+    @property
+    def enabled(self) -> bool:
+        return self.total > BULK_PROGRESS_MIN
+
+    def update(self, done: int) -> None:
+        """Report ``done`` if a line is due."""
+        if self.enabled and self._ticker.due():
+            self._emit(self._template.format(done=done, total=self.total))
+
+    def finish(self, done: int) -> None:
+        """The closing line, with the time the whole batch took."""
+        if self.enabled:
+            line = self._template.format(done=done, total=self.total)
+            self._emit(f"{line} after {format_seconds(self._ticker.elapsed())}")
+
+
+def format_seconds(seconds: float) -> str:
+    """Whole seconds, or tenths under ten (a fast emulator order is not "after 0 s")."""
+    return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
 def wait_for_status(
     fetch: Callable[[], T],
     status_of: Callable[[T], str],
@@ -54,37 +162,38 @@ def wait_for_status(
     policy: PollPolicy = DEFAULT_POLICY,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[WaitProgress[T]], None] | None = None,
+    progress_every: float = PROGRESS_INTERVAL,
 ) -> WaitResult[T]:
     """Poll ``fetch`` until its status is in ``target``.
 
     A status in neither set is an immediate error (Bandwidth added a state we do not know; guessing
     could orphan numbers). ``NotFound`` is tolerated ``policy.not_found_checks`` times in a row,
     for reads that race the create. Raises :class:`OrderTimeout` carrying the last status.
+    ``progress`` is told the state about every ``progress_every`` seconds while pending, and once
+    more (``done``) when the target is reached.
     """
-    deadline = clock() + timeout
+    ticker = ProgressTicker(progress_every, clock)
+    deadline = ticker.start + timeout
     interval = policy.first_interval
-    polls = 0
-    not_found = 0
+    polls = not_found = 0
+    latest: T | None = None
     last_status = "unknown (never read)"
     while True:
         polls += 1
         try:
-            value = fetch()
+            latest = fetch()
         except NotFound:
             not_found += 1
             if not_found > policy.not_found_checks:
                 raise
         else:
             not_found = 0
-            last_status = status_of(value).upper()
+            last_status = _checked_status(status_of(latest), pending, target, what)
             if last_status in target:
-                return WaitResult(value, last_status, polls)
-            if last_status not in pending:
-                raise OrderError(
-                    f"{what} reached unexpected status {last_status!r}; "
-                    f"expected one of {sorted(set(pending) | set(target))}",
-                    status=last_status,
-                )
+                if progress is not None:
+                    progress(WaitProgress(latest, last_status, ticker.elapsed(), polls, True))
+                return WaitResult(latest, last_status, polls)
         remaining = deadline - clock()
         if remaining <= 0:
             raise OrderTimeout(
@@ -92,5 +201,21 @@ def wait_for_status(
                 f"Nothing was lost: {resume_hint or 'the next run resumes it'}",
                 status=last_status,
             )
+        if progress is not None and ticker.due(early=progress_every * _POLL_EARLY):
+            progress(WaitProgress(latest, last_status, ticker.elapsed(), polls))
         sleep(min(interval, remaining))
         interval = min(interval * policy.factor, policy.max_interval)
+
+
+def _checked_status(
+    status: str, pending: Collection[str], target: Collection[str], what: str
+) -> str:
+    """The upper-cased status, or :class:`OrderError` for one in neither set."""
+    status = status.upper()
+    if status not in target and status not in pending:
+        raise OrderError(
+            f"{what} reached unexpected status {status!r}; "
+            f"expected one of {sorted(set(pending) | set(target))}",
+            status=status,
+        )
+    return status

@@ -5,22 +5,34 @@ raises records nothing. So every workflow here is idempotent by the customer ord
 order for the same numbers is found and resumed, never duplicated) and compensating (numbers a
 failed order did import are removed again before raising). Nothing is left imported that the
 state does not know of.
+
+Orders can take minutes, so each one reports on stderr (pulumi-dynamic-providers.md 1.12): a
+line when placed or resumed, one about every ``PROGRESS_INTERVAL`` while pending, one at the end;
+bulk in-service lookups over many numbers report counts the same way.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from .._wait import wait_for_status
-from ..clients.dashboard import DashboardClient, ImportOrder, ImportOrderRequest, RemoveOrder
+from .._wait import CountProgress, WaitProgress, format_seconds, wait_for_status
+from ..clients.dashboard import (
+    DashboardClient,
+    ImportOrder,
+    ImportOrderRequest,
+    OrderSummary,
+    RemoveOrder,
+)
 from ..errors import ErrorDetail, OrderError, ServerError, TransportError
 from ._provider import IN_SERVICE, log
 
 __all__ = [
     "ALREADY_ABSENT_CODE",
     "ImportOutcome",
+    "check_in_service",
     "confirm_in_service",
     "import_numbers",
     "remove_numbers",
@@ -47,6 +59,62 @@ class ImportOutcome:
     failed: list[ErrorDetail] = field(default_factory=list)
 
 
+class _OrderProgress:
+    """The lines for one order being polled: about every PROGRESS_INTERVAL, then the end.
+
+    Bandwidth's order GET counts no numbers done while pending; it may list failures early, so
+    those are reported when there are any.
+    """
+
+    def __init__(self, what: str, total: int, timeout: float) -> None:
+        self.what = what
+        self.total = total
+        self.timeout = timeout
+
+    def __call__(self, report: WaitProgress[Any]) -> None:
+        took = format_seconds(report.elapsed)
+        if report.done:
+            log(f"{self.what} ended {report.status} after {took}")
+            return
+        failed = len(report.value.failed_numbers) if report.value is not None else 0
+        so_far = f"; {failed} of {self.total} numbers failed so far" if failed else ""
+        log(
+            f"{self.what} is still {report.status} after {took} "
+            f"(wait_timeout {self.timeout:g} s){so_far}"
+        )
+
+
+class _Tally:
+    """Counts answers equal to ``expect`` as ``lookup_many`` delivers them (caller's thread)."""
+
+    def __init__(self, counter: CountProgress, expect: bool | None = None) -> None:
+        self.counter = counter
+        self.expect = expect
+        self.count = 0
+
+    def __call__(self, _tn: str, answer: bool) -> None:
+        if self.expect is None or answer == self.expect:
+            self.count += 1
+        self.counter.update(self.count)
+
+
+def _placed(kind: str, order_id: str, coid: str | None, count: int) -> None:
+    log(f"placed {kind} order {order_id} (customer order id {coid!r}) for {_numbers(count)}")
+
+
+def _found(how: str, kind: str, order: ImportOrder | RemoveOrder, coid: str | None) -> None:
+    """The line for an earlier order used instead of placing one (same facts as a placement)."""
+    count = len(order.telephone_numbers)
+    log(
+        f"{how} {kind} order {order.order_id} ({order.status}, customer order id {coid!r}) "
+        f"for {_numbers(count)}"
+    )
+
+
+def _numbers(count: int) -> str:
+    return "1 number" if count == 1 else f"{count} numbers"
+
+
 def _failed_by_number(order: ImportOrder) -> list[ErrorDetail]:
     return [
         ErrorDetail(e.code, e.description, (tn,))
@@ -55,22 +123,61 @@ def _failed_by_number(order: ImportOrder) -> list[ErrorDetail]:
     ]
 
 
+def check_in_service(
+    client: DashboardClient,
+    tns: Iterable[str],
+    what: str,
+    *,
+    fresh: bool = False,
+    max_age: float | None = None,
+) -> dict[str, bool]:
+    """``IN_SERVICE.lookup_many`` with count lines for big batches (``what`` names the work)."""
+    numbers = list(dict.fromkeys(tns))
+    template = f"{what}: checked {{done}}/{{total}} numbers against the in-service list"
+    counter = CountProgress(log, template, len(numbers))
+    tally = _Tally(counter)
+    answers = IN_SERVICE.lookup_many(client, numbers, fresh=fresh, max_age=max_age, progress=tally)
+    counter.finish(tally.count)
+    return answers
+
+
 def confirm_in_service(
-    client: DashboardClient, tns: Iterable[str], *, expect: bool = True
+    client: DashboardClient,
+    tns: Iterable[str],
+    *,
+    expect: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[list[str], list[str]]:
-    """Per-number lookups (never paging the account), re-checked briefly for propagation."""
-    deadline = time.monotonic() + PROPAGATION_SECONDS
+    """Per-number lookups (never paging the account), re-checked briefly for propagation.
+
+    Over many numbers this takes a while (one paced round trip each), so counts are reported
+    ("confirmed 600/1000 numbers in service").
+    """
+    deadline = clock() + PROPAGATION_SECONDS
     pending = sorted(set(tns))
+    where = "in service" if expect else "out of service"
+    counter = CountProgress(
+        log, f"confirmed {{done}}/{{total}} numbers {where}", len(pending), clock=clock
+    )
+    tally = _Tally(counter, expect)
     confirmed: list[str] = []
     delay = 0.2
     while True:
-        answers = IN_SERVICE.lookup_many(client, pending, fresh=True)
+        answers = IN_SERVICE.lookup_many(client, pending, fresh=True, progress=tally)
         confirmed += [tn for tn in pending if answers[tn] == expect]
         pending = [tn for tn in pending if answers[tn] != expect]
-        if not pending or time.monotonic() >= deadline:
+        if not pending or clock() >= deadline:
+            counter.finish(len(confirmed))
             return sorted(confirmed), pending
-        time.sleep(delay)
+        sleep(delay)
         delay = min(delay * 2, 5.0)
+
+
+def _newest(summaries: Iterable[OrderSummary]) -> list[OrderSummary]:
+    """The most recent :data:`RESUME_CANDIDATES` order summaries, newest first."""
+    ordered = sorted(summaries, key=lambda s: s.order_date or "", reverse=True)
+    return ordered[:RESUME_CANDIDATES]
 
 
 def _resumable(
@@ -78,22 +185,18 @@ def _resumable(
 ) -> ImportOrder | None:
     """The newest earlier order for exactly these numbers that is pending or still holds them."""
     wanted = set(numbers)
-    summaries = sorted(
-        client.list_import_orders(customer_order_id=coid),
-        key=lambda s: s.order_date or "",
-        reverse=True,
-    )
-    for summary in summaries[:RESUME_CANDIDATES]:
+    for summary in _newest(client.list_import_orders(customer_order_id=coid)):
         if summary.status not in PENDING | {"COMPLETE", "PARTIAL"}:
             continue
         order = client.get_import_order(summary.order_id)
         if set(order.telephone_numbers) != wanted:
             continue
         if order.status in PENDING:
-            log(f"resuming import order {order.order_id} ({order.status}) for {coid!r}")
+            _found("resuming", "import", order, coid)
             return order
         held = order.succeeded_numbers
-        answers = IN_SERVICE.lookup_many(client, held, fresh=True)  # decides what we own
+        # Decides what we own.
+        answers = check_in_service(client, held, f"import order {order.order_id}", fresh=True)
         if order.status == "PARTIAL" and not allow_partial:
             # Refused, but it ended after our wait gave up, so nobody rolled it back yet: settle
             # it as the original create would have (remove its numbers, raise). Ordering again
@@ -103,7 +206,7 @@ def _resumable(
                 return order
             continue
         if held and all(answers.values()):
-            log(f"adopting earlier {order.status} import order {order.order_id} for {coid!r}")
+            _found("adopting earlier", "import", order, coid)
             return order
     return None
 
@@ -111,16 +214,18 @@ def _resumable(
 def _place(
     client: DashboardClient, request: ImportOrderRequest, allow_partial: bool
 ) -> ImportOrder:
+    coid = request.customer_order_id or ""
     try:
-        return client.create_import_order(request)
+        order = client.create_import_order(request)
     except (TransportError, ServerError):
         # The POST may have been processed before the failure: look before ordering again.
-        coid = request.customer_order_id or ""
         found = _resumable(client, coid, request.telephone_numbers, allow_partial)
         if found is not None:
             return found
         log("import order POST failed before Bandwidth recorded it; placing it again")
-        return client.create_import_order(request)
+        order = client.create_import_order(request)
+    _placed("import", order.order_id, coid, len(request.telephone_numbers))
+    return order
 
 
 def import_numbers(
@@ -146,18 +251,19 @@ def import_numbers(
                     details=report.errors,
                 )
         order = _place(client, request, allow_partial)
-        log(f"placed import order {order.order_id} for {len(numbers)} numbers ({coid!r})")
-    done = wait_for_status(
+    what = f"import order {order.order_id}"
+    done: ImportOrder = wait_for_status(
         lambda: client.get_import_order(order.order_id),
         lambda o: o.status,
         pending=PENDING,
         target=TERMINAL,
         timeout=timeout,
-        what=f"import order {order.order_id}",
+        what=what,
         resume_hint=(
             f"run `pulumi up` again and it resumes this order (customer order id {coid!r}) "
             f"instead of placing a new one; raise wait_timeout for slow orders"
         ),
+        progress=_OrderProgress(what, len(numbers), timeout),
     ).value
     return _settle(client, done, allow_partial, timeout)
 
@@ -179,7 +285,8 @@ def _settle(
     # PARTIAL (not allowed), FAILED or EXCEPTION: undo whatever did import, then report.
     to_undo = list(order.succeeded_numbers) if order.status == "PARTIAL" else []
     if order.status == "EXCEPTION":  # undocumented outcome: trust only live in-service answers
-        answers = IN_SERVICE.lookup_many(client, order.telephone_numbers, fresh=True)
+        what = f"import order {order.order_id}"
+        answers = check_in_service(client, order.telephone_numbers, what, fresh=True)
         to_undo = [tn for tn, held in answers.items() if held]
     undone = ""
     if to_undo:
@@ -198,6 +305,60 @@ def _settle(
     )
 
 
+def _real_errors(order: RemoveOrder) -> list[ErrorDetail]:
+    """The removal errors that matter: 5158 only says the number was already absent."""
+    return [e for e in order.errors if e.code != ALREADY_ABSENT_CODE]
+
+
+def _resumable_removal(
+    client: DashboardClient, coid: str | None, numbers: list[str]
+) -> RemoveOrder | None:
+    """The removal order a failed POST may have placed: found by customer order id (by number
+    when there is none), for exactly these numbers.
+
+    A pending one is resumed. A finished one only if it did the job (no error but 5158, none of
+    the numbers in service now): an older removal of the same numbers, imported again since,
+    must not pass for this one.
+    """
+    wanted = set(numbers)
+    if coid:
+        summaries = client.list_remove_orders(customer_order_id=coid)
+    else:
+        summaries = client.list_remove_orders(tn=numbers[0])
+    out_of_service: bool | None = None  # every candidate holds the same numbers: look once
+    for summary in _newest(summaries):
+        order = client.get_remove_order(summary.order_id)
+        if set(order.telephone_numbers) != wanted:
+            continue
+        if order.status in REMOVAL_PENDING:
+            _found("resuming", "removal", order, coid)
+            return order
+        if _real_errors(order):
+            continue
+        if out_of_service is None:
+            answers = check_in_service(client, numbers, "earlier removal order", fresh=True)
+            out_of_service = not any(answers.values())
+        if out_of_service:
+            _found("taking over finished", "removal", order, coid)
+            return order
+    return None
+
+
+def _place_removal(client: DashboardClient, numbers: list[str], coid: str | None) -> RemoveOrder:
+    try:
+        order = client.create_remove_order(numbers, coid)
+    except (TransportError, ServerError):
+        # The POST may have been processed before the failure (a lost answer): look first, as
+        # for imports. Placing again would work (5158) but leaves a duplicate order behind.
+        found = _resumable_removal(client, coid, numbers)
+        if found is not None:
+            return found
+        log("removal order POST failed before Bandwidth recorded it; placing it again")
+        order = client.create_remove_order(numbers, coid)
+    _placed("removal", order.order_id, coid, len(numbers))
+    return order
+
+
 def remove_numbers(
     client: DashboardClient, tns: Iterable[str], customer_order_id: str | None, timeout: float
 ) -> RemoveOrder | None:
@@ -205,22 +366,19 @@ def remove_numbers(
     numbers = sorted(set(tns))
     if not numbers:
         return None
-    try:
-        order = client.create_remove_order(numbers, customer_order_id)
-    except (TransportError, ServerError):
-        # Removing twice is harmless (5158 = already absent), so a plain retry is safe.
-        order = client.create_remove_order(numbers, customer_order_id)
-    log(f"placed removal order {order.order_id} for {len(numbers)} numbers")
-    done = wait_for_status(
+    order = _place_removal(client, numbers, customer_order_id)
+    what = f"removal order {order.order_id}"
+    done: RemoveOrder = wait_for_status(
         lambda: client.get_remove_order(order.order_id),
         lambda o: o.status,
         pending=REMOVAL_PENDING,
         target=REMOVAL_TERMINAL,
         timeout=timeout,
-        what=f"removal order {order.order_id}",
+        what=what,
         resume_hint="run the same command again; removing a number twice is harmless",
+        progress=_OrderProgress(what, len(numbers), timeout),
     ).value
-    real = [e for e in done.errors if e.code != ALREADY_ABSENT_CODE]
+    real = _real_errors(done)
     if real:
         raise OrderError(
             f"removal order {done.order_id} ended {done.status}; these numbers are still held:",

@@ -136,16 +136,35 @@ class InServiceCache:
         *,
         fresh: bool = False,
         max_age: float | None = None,
+        progress: Callable[[str, bool], None] | None = None,
     ) -> dict[str, bool]:
-        """Answers for many numbers, a few lookups at a time (one round trip each)."""
+        """Answers for many numbers, a few lookups at a time (one round trip each).
+
+        ``progress`` sees each answer as it arrives, in order and in the calling thread, so bulk
+        work can report counts without locking.
+        """
         numbers = list(dict.fromkeys(tns))
         if len(numbers) <= 1:
-            return {tn: self.lookup(client, tn, fresh=fresh, max_age=max_age) for tn in numbers}
+            answers: Iterable[bool] = (
+                self.lookup(client, tn, fresh=fresh, max_age=max_age) for tn in numbers
+            )
+            return _collect(numbers, answers, progress)
         with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY) as pool:
             answers = pool.map(
                 lambda tn: self.lookup(client, tn, fresh=fresh, max_age=max_age), numbers
             )
-            return dict(zip(numbers, answers, strict=True))
+            return _collect(numbers, answers, progress)
+
+
+def _collect(
+    numbers: list[str], answers: Iterable[bool], progress: Callable[[str, bool], None] | None
+) -> dict[str, bool]:
+    collected: dict[str, bool] = {}
+    for tn, answer in zip(numbers, answers, strict=True):
+        collected[tn] = answer
+        if progress is not None:
+            progress(tn, answer)
+    return collected
 
 
 IN_SERVICE = InServiceCache()

@@ -1,4 +1,8 @@
-"""ImportTnOrder: numbers imported into the Dashboard account for hosted messaging."""
+"""ImportTnOrder: numbers imported into the Dashboard account for hosted messaging.
+
+The provider here is the workflow; input checks live in ``_import_checks``, the state's shape in
+``_import_state``, adoption in ``_import_adoption`` and the orders themselves in ``_ordering``.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,25 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from ..clients.dashboard import Address, DashboardClient, ImportOrder, ImportOrderRequest
-from ..errors import AdoptionMismatch, ErrorDetail, NotFound, OrderError
-from ._import_checks import ADDRESS_REQUIRED, check_numbers, check_subscriber
-from ._ordering import ImportOutcome, import_numbers, remove_numbers
+from ..clients.dashboard import Address, DashboardClient, ImportOrderRequest
+from ..errors import NotFound, OrderError
+from ._import_adoption import adopt_order
+from ._import_checks import ADDRESS_REQUIRED, check_order_inputs
+from ._import_state import (
+    INPUTS,
+    OUTPUTS,
+    REPLACE,
+    STATE_ONLY,
+    failed_records,
+    held_numbers,
+    in_service_numbers,
+    order_fields,
+    outputs,
+)
+from ._ordering import ImportOutcome, check_in_service, import_numbers, remove_numbers
 from ._provider import (
-    IN_SERVICE,
     READ_CACHE_SECONDS,
     BaseProvider,
-    Failures,
-    as_text,
     diff_props,
     get_resource,
     is_unknown,
@@ -41,18 +54,6 @@ __all__ = [
 
 #: Seconds a create/update/delete waits for an order (well under the engine's 30-minute queue).
 DEFAULT_WAIT_TIMEOUT = 600
-_REPLACE = ("site_id", "sip_peer_id", "subscriber", "loa_authorizing_person")
-_STATE_ONLY = (
-    "customer_order_id",
-    "loa_file",
-    "check_importability",
-    "allow_partial",
-    "wait_timeout",
-)
-_INPUTS = ("telephone_numbers", *_REPLACE, *_STATE_ONLY, "adopt_order_id")
-_OUTPUTS = ("order_id", "processing_status", "imported_numbers", "failed_numbers", "last_modified")
-# Bandwidth: letters, digits, dashes and spaces, at most 40 characters (bandwidth-api.md 4.1).
-_COID = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
 
 
 def default_customer_order_id(project: str, stack: str, resource_name: str) -> str:
@@ -72,35 +73,8 @@ class ImportTnOrderProvider(BaseProvider):
     """importTnChecker, importTnOrders and removeImportedTnOrders. See :class:`ImportTnOrder`."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = dict(news)
-        failures = Failures()
-        inputs["telephone_numbers"] = check_numbers(failures, news.get("telephone_numbers"))
-        inputs["subscriber"] = check_subscriber(failures, news.get("subscriber"))
-        for prop in ("site_id", "loa_authorizing_person"):
-            value = news.get(prop)
-            if not is_unknown(value) and (value is None or not as_text(value)):
-                failures.add(prop, f"{prop} is required")
-            elif not is_unknown(value):
-                inputs[prop] = as_text(value)
-        if news.get("sip_peer_id") is not None and not is_unknown(news["sip_peer_id"]):
-            inputs["sip_peer_id"] = as_text(news["sip_peer_id"])
-        coid = news.get("customer_order_id")
-        if coid is not None and not is_unknown(coid) and not _COID.match(str(coid)):
-            failures.add(
-                "customer_order_id",
-                f"customer_order_id must be 1-40 letters, digits, dashes or spaces; got {coid!r}",
-            )
-        timeout = news.get("wait_timeout")
-        bad_timeout = isinstance(timeout, bool) or not isinstance(timeout, (int, float))
-        if timeout is not None and not is_unknown(timeout) and (bad_timeout or timeout <= 0):
-            failures.add("wait_timeout", f"wait_timeout must be positive seconds; got {timeout!r}")
-        for flag in ("check_importability", "allow_partial"):
-            value = news.get(flag)
-            if value is not None and not is_unknown(value) and not isinstance(value, bool):
-                failures.add(flag, f"{flag} must be true or false; got {value!r}")
-        loa = news.get("loa_file")
-        if loa is not None and not is_unknown(loa) and not os.path.isfile(str(loa)):
-            failures.add("loa_file", f"loa_file {loa!r} is not a readable file")
+        # No network: check runs on every preview, and unknown values pass through.
+        inputs, failures = check_order_inputs(news)
         return CheckResult(inputs, list(failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -110,13 +84,13 @@ class ImportTnOrderProvider(BaseProvider):
         result = diff_props(
             olds,
             news,
-            replace_keys=_REPLACE,
-            update_keys=_STATE_ONLY,
+            replace_keys=REPLACE,
+            update_keys=STATE_ONLY,
             accept_server_value=("sip_peer_id",),
             delete_before_replace=True,
         )
         wanted = news.get("telephone_numbers")
-        if is_unknown(wanted) or set(wanted or ()) != _held(olds):
+        if is_unknown(wanted) or set(wanted or ()) != held_numbers(olds):
             result.changes = True
         return result
 
@@ -125,57 +99,12 @@ class ImportTnOrderProvider(BaseProvider):
         client = self.dashboard()
         adopt = inputs.get("adopt_order_id")
         if adopt:
-            outs = self._adopt(client, inputs, adopt)
+            outs = adopt_order(client, inputs, adopt, self.settings.account_id)
             return CreateResult(adopt, self._converge(client, inputs, outs))
         outcome = self._import(client, inputs, inputs["telephone_numbers"])
-        outs = _outputs(inputs, outcome.order.order_id, outcome)
+        outs = outputs(inputs, outcome.order.order_id, outcome)
         self._upload_loa(client, inputs, outs["order_id"])
         return CreateResult(outs["order_id"], outs)
-
-    def _adopt(
-        self, client: DashboardClient, inputs: dict[str, Any], order_id: str
-    ) -> dict[str, Any]:
-        try:
-            order = client.get_import_order(order_id)
-        except NotFound:
-            raise NotFound(
-                f"adopt_order_id {order_id} is not an import order of account "
-                f"{self.settings.account_id}; remove the input to place a new order"
-            ) from None
-        sub = inputs.get("subscriber") or {}
-        address = vars(order.service_address) if order.service_address else {}
-        wanted_address = sub.get("service_address") or {}
-        pairs = [
-            ("site_id", order.site_id, inputs.get("site_id")),
-            ("sip_peer_id", order.sip_peer_id, inputs.get("sip_peer_id")),
-            ("subscriber.name", order.subscriber_name, sub.get("name")),
-            (
-                "loa_authorizing_person",
-                order.loa_authorizing_person,
-                inputs.get("loa_authorizing_person"),
-            ),
-            *(
-                (f"subscriber.service_address.{part}", address.get(part), wanted_address.get(part))
-                for part in (*ADDRESS_REQUIRED, "county")
-            ),
-        ]
-        mismatches = [
-            f"{field} is {have!r} on the order but {want!r} in the program"
-            for field, have, want in pairs
-            if have is not None and want is not None and _loose(have) != _loose(want)
-        ]
-        if mismatches:
-            raise AdoptionMismatch(
-                f"cannot adopt import order {order_id}: "
-                + "; ".join(mismatches)
-                + ". These fields can only change by replacing the order (removing its numbers),"
-                " so set them to the order's values to adopt it"
-            )
-        held = _in_service(client, order)
-        log(f"adopted import order {order_id} holding {len(held)} numbers in service")
-        if inputs.get("sip_peer_id") is None and order.sip_peer_id:
-            inputs["sip_peer_id"] = order.sip_peer_id  # left open: the order's own, kept by create
-        return _outputs(inputs, order_id, ImportOutcome(order, held, []))
 
     def _import(
         self, client: DashboardClient, inputs: Mapping[str, Any], numbers: list[str]
@@ -206,13 +135,13 @@ class ImportTnOrderProvider(BaseProvider):
         wanted = set(inputs["telephone_numbers"])
         imported = set(olds.get("imported_numbers") or ())
         failed = [f for f in olds.get("failed_numbers") or () if f["number"] in wanted]
-        to_add = sorted(wanted - _held(olds))
+        to_add = sorted(wanted - held_numbers(olds))
         to_remove = sorted(imported - wanted)
-        outs = {**olds, **{k: inputs.get(k) for k in _INPUTS}}
+        outs = {**olds, **{k: inputs.get(k) for k in INPUTS}}
         if to_add:  # first: if it fails, nothing was removed and the state stays true
             outcome = self._import(client, inputs, to_add)
             imported |= set(outcome.imported)
-            failed += _failed_records(outcome.failed)
+            failed += failed_records(outcome.failed)
             outs.update(
                 processing_status=outcome.order.status, last_modified=outcome.order.last_modified
             )
@@ -238,7 +167,9 @@ class ImportTnOrderProvider(BaseProvider):
         held = list(state.get("imported_numbers") or ())
         # Cached answers are this process's own (seconds old): sharing them with the bindings'
         # reads keeps a refresh at one lookup per number whichever resource is read first.
-        answers = IN_SERVICE.lookup_many(self.dashboard(), held, max_age=READ_CACHE_SECONDS)
+        answers = check_in_service(
+            self.dashboard(), held, f"import order {id_}", max_age=READ_CACHE_SECONDS
+        )
         live = sorted(tn for tn, ok in answers.items() if ok)
         if held and not live:
             self.confirm_gone("dashboard")  # every number answered 404: nothing is held any more
@@ -247,7 +178,7 @@ class ImportTnOrderProvider(BaseProvider):
         if gone:
             log(f"import order {id_}: no longer in service: {', '.join(gone)}")
         failed = [f["number"] for f in state.get("failed_numbers") or ()]
-        inputs = {k: state[k] for k in _INPUTS if k in state}
+        inputs = {k: state[k] for k in INPUTS if k in state}
         inputs["telephone_numbers"] = sorted({*live, *failed})
         return ReadResult(id_, {**state, "imported_numbers": live}, inputs)
 
@@ -259,10 +190,10 @@ class ImportTnOrderProvider(BaseProvider):
         except NotFound:
             self.confirm_gone("dashboard")
             return ReadResult(None, {})
-        inputs = {k: program[k] for k in _STATE_ONLY if program.get(k) is not None}
-        inputs.update(_order_fields(order))
-        outcome = ImportOutcome(order, _in_service(client, order), list(order.errors))
-        return ReadResult(id_, _outputs(inputs, id_, outcome), inputs)
+        inputs = {k: program[k] for k in STATE_ONLY if program.get(k) is not None}
+        inputs.update(order_fields(order))
+        outcome = ImportOutcome(order, in_service_numbers(client, order), list(order.errors))
+        return ReadResult(id_, outputs(inputs, id_, outcome), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
@@ -288,42 +219,6 @@ class ImportTnOrderProvider(BaseProvider):
 ImportTnOrderProvider.__module__ = "bw_pulumi"
 
 
-def _loose(value: object) -> str:
-    """Case and spacing do not make two addresses or names different."""
-    return " ".join(str(value).split()).casefold()
-
-
-def _in_service(client: DashboardClient, order: ImportOrder) -> list[str]:
-    answers = IN_SERVICE.lookup_many(client, order.succeeded_numbers, fresh=True)
-    return sorted(tn for tn, ok in answers.items() if ok)
-
-
-def _order_fields(order: ImportOrder) -> dict[str, Any]:
-    """The inputs a live order answers for, in the resource's property shape."""
-    fields_: dict[str, Any] = {
-        "telephone_numbers": sorted(order.telephone_numbers),
-        "site_id": order.site_id,
-        "sip_peer_id": order.sip_peer_id,
-        "loa_authorizing_person": order.loa_authorizing_person,
-        "customer_order_id": order.customer_order_id,
-    }
-    if order.subscriber_name is not None:
-        address = order.service_address
-        fields_["subscriber"] = {
-            "name": order.subscriber_name,
-            "service_address": {k: v for k, v in vars(address).items() if v is not None}
-            if address is not None
-            else None,
-        }
-    return {k: v for k, v in fields_.items() if v is not None}
-
-
-def _held(olds: Mapping[str, Any]) -> set[str]:
-    """Numbers the state accounts for: imported, plus failures accepted with allow_partial."""
-    failed = {f["number"] for f in olds.get("failed_numbers") or ()}
-    return set(olds.get("imported_numbers") or ()) | failed
-
-
 def _timeout(props: Mapping[str, Any]) -> float:
     return float(props.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT)
 
@@ -339,27 +234,6 @@ def _content_type(path: str) -> str:
         ".tif": "image/tiff",
         ".tiff": "image/tiff",
     }.get(ext, "application/pdf")
-
-
-def _failed_records(details: list[ErrorDetail]) -> list[dict[str, Any]]:
-    return [
-        {"number": tn, "code": d.code, "description": d.description}
-        for d in details
-        for tn in d.telephone_numbers
-    ]
-
-
-def _outputs(inputs: Mapping[str, Any], order_id: str, outcome: ImportOutcome) -> dict[str, Any]:
-    outs = {k: inputs[k] for k in _INPUTS if inputs.get(k) is not None}
-    outs.update(
-        order_id=order_id,
-        processing_status=outcome.order.status,
-        imported_numbers=sorted(outcome.imported),
-        failed_numbers=_failed_records(outcome.failed),
-    )
-    if outcome.order.last_modified:
-        outs["last_modified"] = outcome.order.last_modified
-    return outs
 
 
 def _subscriber_props(sub: Subscriber | Mapping[str, Any] | None) -> Any:
@@ -460,14 +334,14 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
         args: ImportTnOrderArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
+        props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props["subscriber"] = _subscriber_props(args.subscriber)
         if props["customer_order_id"] is None:
             # The provider process does not know the stack (pulumi-dynamic-providers.md 1.12).
             props["customer_order_id"] = default_customer_order_id(
                 pulumi.get_project(), pulumi.get_stack(), resource_name
             )
-        props.update({key: None for key in _OUTPUTS})
+        props.update({key: None for key in OUTPUTS})
         super().__init__(ImportTnOrderProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -481,6 +355,6 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
             ImportTnOrderProvider(),
             resource_name,
             id,
-            (*_INPUTS, *_OUTPUTS),
+            (*INPUTS, *OUTPUTS),
             opts,
         )

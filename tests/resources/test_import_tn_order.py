@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,11 +75,43 @@ def test_check_names_the_bad_field(emu: Emulator, change: dict, field: str) -> N
 
 
 def test_check_passes_unknowns_through_without_network(emu: Emulator) -> None:
-    unknown = Unknown()
+    unknown, site, peer = Unknown(), Unknown(), Unknown()
     emu.stop()  # any network call would now fail
-    result = ImportTnOrderProvider().check({}, order_inputs([A, unknown], site_id=Unknown()))
+    inputs = order_inputs([A, unknown], site_id=site, sip_peer_id=peer)
+    result = ImportTnOrderProvider().check({}, inputs)
     assert result.failures == []
     assert result.inputs["telephone_numbers"][1] is unknown
+    assert result.inputs["site_id"] is site and result.inputs["sip_peer_id"] is peer
+
+
+@pytest.mark.parametrize("prop", ["site_id", "sip_peer_id"])
+@pytest.mark.parametrize("bad", ["abc", "0", "-3", "14.5", "1e3", "14a", 0, -1, 14.5, True, [14]])
+def test_check_refuses_an_id_that_is_not_a_positive_whole_number(
+    emu: Emulator, prop: str, bad: object
+) -> None:
+    # Bandwidth only refuses it in the order (7309), after `up` created the other resources.
+    failures = _failures(_provider(emu), order_inputs([A], **{prop: bad}))
+    assert "positive whole number" in failures[prop] and repr(bad) in failures[prop]
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [(14, "14"), (14.0, "14"), (" 14 ", "14"), ("14", "14")]
+)
+def test_check_accepts_ids_as_ints_whole_floats_and_digit_strings(
+    emu: Emulator, given: object, stored: str
+) -> None:
+    # protobuf turns a program's 14 into 14.0; Bandwidth takes the id as text.
+    inputs = _checked(_provider(emu), order_inputs([A], site_id=given, sip_peer_id=given))
+    assert (inputs["site_id"], inputs["sip_peer_id"]) == (stored, stored)
+
+
+def test_check_importability_refuses_a_bad_site_id_before_any_request(emu: Emulator) -> None:
+    config = emu.stack_config()
+    emu.stop()  # any network call would now fail with TransportError instead
+    with pytest.raises(ValueError, match="site_id must be a positive whole number"):
+        check_importability([A], site_id="abc", config=config)
+    with pytest.raises(ValueError, match="sip_peer_id"):
+        check_importability([A], site_id=14, sip_peer_id="peer-1", config=config)
 
 
 def test_create_imports_numbers_and_confirms_them_in_service(emu: Emulator) -> None:
@@ -90,6 +123,28 @@ def test_create_imports_numbers_and_confirms_them_in_service(emu: Emulator) -> N
     state = emu.control.state()
     assert set(state["in_service"]) == {A, B}
     assert [o["id"] for o in state["import_orders"]] == [created.id]
+
+
+def test_create_and_delete_print_placement_and_completion_lines(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider = _provider(emu)
+    created = provider.create(_checked(provider, order_inputs([A, B])))
+    provider.delete(created.id, created.outs)
+    [removal] = emu.control.state()["remove_orders"]
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("bw-pulumi:")]
+    after = r"after \d+(\.\d)? s"
+    expected = [
+        f"bw-pulumi: placed import order {created.id} (customer order id 'bwp-tests-order') "
+        "for 2 numbers",
+        rf"bw-pulumi: import order {created.id} ended COMPLETE {after}",
+        f"bw-pulumi: placed removal order {removal['id']} (customer order id 'bwp-tests-order') "
+        "for 2 numbers",
+        rf"bw-pulumi: removal order {removal['id']} ended COMPLETE {after}",
+    ]
+    assert len(lines) == len(expected), lines
+    assert lines[0] == expected[0] and lines[2] == expected[2]
+    assert re.fullmatch(expected[1], lines[1]) and re.fullmatch(expected[3], lines[3])
 
 
 def test_checker_refusal_orders_nothing_and_lists_each_code(emu: Emulator) -> None:

@@ -1,0 +1,87 @@
+"""A removal POST that fails ambiguously is looked up before it is placed again (issue #15).
+
+Placing it again "works" (the second order ends FAILED 5158 and counts as removed) but leaves a
+duplicate order on the account. The loopback proxy fails the POST over real sockets: after
+Bandwidth processed it (answer lost) or before (503).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bw_pulumi import ImportTnOrderProvider
+from bw_pulumi.emulator import Emulator
+
+from .conftest import configured, order_inputs
+from .lossy_proxy import Script, Step, lose_first, lossy_proxy
+
+A, B = "9195550101", "9195550102"
+REMOVALS = "/removeImportedTnOrders"
+
+
+def _created(emu: Emulator) -> tuple[ImportTnOrderProvider, Any]:
+    provider = configured(ImportTnOrderProvider, emu)
+    checked = provider.check({}, order_inputs([A, B]))
+    assert checked.failures == []
+    return provider, provider.create(checked.inputs)
+
+
+def _removals_of(emu: Emulator, numbers: list[str]) -> list[dict[str, Any]]:
+    return [
+        order
+        for order in emu.control.state()["remove_orders"]
+        if sorted(order["telephone_numbers"]) == sorted(numbers)
+    ]
+
+
+def _delete_through(emu: Emulator, decide: Any, created: Any) -> None:
+    with lossy_proxy(emu.dashboard_url, decide) as url:
+        provider = configured(ImportTnOrderProvider, emu, **{"bandwidth:dashboardUrl": url})
+        provider.delete(created.id, created.outs)
+
+
+def test_lost_answer_to_a_removal_post_resumes_that_order(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, created = _created(emu)
+    _delete_through(emu, lose_first("POST", REMOVALS), created)
+    [removal] = _removals_of(emu, [A, B])
+    assert removal["status"] == "COMPLETE" and removal["errors"] == []
+    assert emu.control.state()["in_service"] == []
+    err = capsys.readouterr().err
+    assert f"removal order {removal['id']}" in err and "placed removal order" not in err
+
+
+def test_503_before_processing_places_the_removal_once(emu: Emulator) -> None:
+    _, created = _created(emu)
+    script = Script(Step("POST", REMOVALS, "503"))
+    _delete_through(emu, script, created)
+    assert script.pending == []
+    assert len(_removals_of(emu, [A, B])) == 1
+    assert emu.control.state()["in_service"] == []
+
+
+def test_an_older_removal_of_the_same_numbers_is_not_taken_for_the_lost_one(
+    emu: Emulator,
+) -> None:
+    # Imported, removed, imported again under the same customer order id: the first removal
+    # order matches by id and numbers, but its numbers are back in service, so it is not ours.
+    provider, first = _created(emu)
+    provider.delete(first.id, first.outs)
+    _, created = _created(emu)
+    [older] = _removals_of(emu, [A, B])
+    _delete_through(emu, Script(Step("POST", REMOVALS, "503")), created)
+    removals = _removals_of(emu, [A, B])
+    assert len(removals) == 2 and older["id"] in {r["id"] for r in removals}
+    assert emu.control.state()["in_service"] == []
+
+
+def test_a_pending_removal_found_after_a_lost_answer_is_waited_for() -> None:
+    with Emulator(processing_seconds=0.5) as emu:
+        _, created = _created(emu)
+        _delete_through(emu, lose_first("POST", REMOVALS), created)
+        [removal] = _removals_of(emu, [A, B])
+        assert removal["status"] == "COMPLETE"
+        assert emu.control.state()["in_service"] == []

@@ -1,0 +1,216 @@
+"""The order poller and progress pacing, on a hand-driven clock: no real sleeps, no wall time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+from typing import Any
+
+import pytest
+
+from bw_pulumi._wait import (
+    BULK_PROGRESS_MIN,
+    PROGRESS_INTERVAL,
+    CountProgress,
+    PollPolicy,
+    ProgressTicker,
+    WaitProgress,
+    WaitResult,
+    format_seconds,
+    wait_for_status,
+)
+from bw_pulumi.errors import NotFound, OrderError, OrderTimeout
+
+PENDING = {"RECEIVED", "PROCESSING"}
+TARGET = {"COMPLETE", "FAILED"}
+
+
+class FakeClock:
+    """Time moves only when the code under test sleeps (or by ``tick`` per reading)."""
+
+    def __init__(self, tick: float = 0.0) -> None:
+        self.now = 1000.0
+        self.tick = tick
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        value = self.now
+        self.now += self.tick
+        return value
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def statuses(*sequence: str | type[Exception]) -> Callable[[], str]:
+    """A fetch answering each item in turn (an exception class is raised), then the last forever."""
+    items: Iterator[str | type[Exception]] = iter(sequence)
+    last: list[str | type[Exception]] = [sequence[-1]]
+
+    def fetch() -> str:
+        item = next(items, last[0])
+        last[0] = item
+        if isinstance(item, type):
+            raise item("gone")
+        return item
+
+    return fetch
+
+
+def until(clock: FakeClock, seconds: float, then: str = "COMPLETE") -> Callable[[], str]:
+    """PROCESSING until ``seconds`` of fake time have passed, then ``then``."""
+    start = clock.now
+    return lambda: then if clock.now - start >= seconds else "PROCESSING"
+
+
+def wait(fetch: Callable[[], str], clock: FakeClock, **kwargs: Any) -> WaitResult[str]:
+    options: dict[str, Any] = {"timeout": 600.0, "what": "order o-1", **kwargs}
+    return wait_for_status(
+        fetch,
+        lambda s: s,
+        pending=PENDING,
+        target=TARGET,
+        clock=clock,
+        sleep=clock.sleep,
+        **options,
+    )
+
+
+def test_intervals_grow_geometrically_up_to_the_cap() -> None:
+    clock = FakeClock()
+    policy = PollPolicy(first_interval=1.0, factor=2.0, max_interval=10.0)
+    result = wait(statuses(*["PROCESSING"] * 7, "COMPLETE"), clock, policy=policy)
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+    assert (result.value, result.status, result.polls) == ("COMPLETE", "COMPLETE", 8)
+
+
+def test_default_policy_polls_logarithmically_in_processing_time() -> None:
+    polls = []
+    for seconds in (1, 10, 100):
+        clock = FakeClock()
+        polls.append(wait(until(clock, seconds), clock).polls)
+    assert polls[0] < polls[1] < polls[2] <= 4 * polls[0]
+
+
+def test_timeout_raises_with_the_last_status_and_the_resume_hint() -> None:
+    clock = FakeClock()
+    with pytest.raises(OrderTimeout) as err:
+        wait(statuses("PROCESSING"), clock, timeout=100.0, resume_hint="run up again")
+    assert err.value.status == "PROCESSING"
+    assert "order o-1 is still PROCESSING after 100 s (wait_timeout)" in str(err.value)
+    assert "run up again" in str(err.value)
+    assert sum(clock.sleeps) == pytest.approx(100.0)  # the last sleep is cut to the deadline
+    assert max(clock.sleeps) <= PollPolicy().max_interval
+
+
+def test_timeout_before_any_successful_read_says_so() -> None:
+    clock = FakeClock()
+    policy = PollPolicy(first_interval=50.0, not_found_checks=10)
+    with pytest.raises(OrderTimeout, match="unknown \\(never read\\)"):
+        wait(statuses(NotFound), clock, timeout=100.0, policy=policy)
+
+
+def test_not_found_is_tolerated_a_few_times_in_a_row_after_create() -> None:
+    clock = FakeClock()
+    fetch = statuses(*[NotFound] * 5, "COMPLETE")
+    assert wait(fetch, clock, policy=PollPolicy(not_found_checks=5)).polls == 6
+
+
+def test_one_not_found_too_many_is_raised() -> None:
+    clock = FakeClock()
+    with pytest.raises(NotFound):
+        wait(statuses(*[NotFound] * 6, "COMPLETE"), clock, policy=PollPolicy(not_found_checks=5))
+
+
+def test_a_successful_read_resets_the_not_found_count() -> None:
+    clock = FakeClock()
+    fetch = statuses(*[NotFound] * 5, "PROCESSING", *[NotFound] * 5, "COMPLETE")
+    assert wait(fetch, clock, policy=PollPolicy(not_found_checks=5)).polls == 12
+
+
+def test_status_case_is_ignored_and_an_unknown_status_is_an_error() -> None:
+    clock = FakeClock()
+    assert wait(statuses("processing", "complete"), clock).status == "COMPLETE"
+    with pytest.raises(OrderError, match="unexpected status 'ARCHIVED'") as err:
+        wait(statuses("PROCESSING", "archived"), clock)
+    assert err.value.status == "ARCHIVED"
+
+
+def test_progress_about_every_interval_while_pending_then_once_at_the_end() -> None:
+    clock = FakeClock()
+    reports: list[WaitProgress[str]] = []
+    wait(until(clock, 200), clock, progress=reports.append)
+    *pending, last = reports
+    assert last.done and last.status == "COMPLETE" and last.value == "COMPLETE"
+    assert last.elapsed == pytest.approx(clock.now - 1000.0)
+    assert all(not r.done and r.status == "PROCESSING" for r in pending)
+    first, *gaps = [b - a for a, b in pairwise([0.0] + [r.elapsed for r in pending])]
+    # The first once the polls have spread out; then about one interval apart, no gap skipped
+    # when a poll comes slightly early (the last interval before the cap is 29.7 s).
+    assert PROGRESS_INTERVAL <= first < PROGRESS_INTERVAL + PollPolicy().max_interval
+    assert gaps and all(0.9 * PROGRESS_INTERVAL <= g <= 1.01 * PROGRESS_INTERVAL for g in gaps)
+    assert [r.polls for r in reports] == sorted(r.polls for r in reports)
+
+
+def test_a_quick_order_reports_only_its_end() -> None:
+    clock = FakeClock()
+    reports: list[WaitProgress[str]] = []
+    wait(until(clock, 5), clock, progress=reports.append)
+    assert [(r.done, r.status) for r in reports] == [(True, "COMPLETE")]
+
+
+def test_no_end_report_when_the_wait_fails() -> None:
+    clock = FakeClock()
+    reports: list[WaitProgress[str]] = []
+    with pytest.raises(OrderTimeout):
+        wait(statuses("PROCESSING"), clock, timeout=70.0, progress=reports.append)
+    assert reports and not any(r.done for r in reports)
+
+
+def test_progress_interval_can_be_chosen() -> None:
+    clock = FakeClock()
+    reports: list[WaitProgress[str]] = []
+    policy = PollPolicy(first_interval=1.0, factor=1.0, max_interval=1.0)
+    wait(until(clock, 10), clock, policy=policy, progress=reports.append, progress_every=3.0)
+    assert [r.elapsed for r in reports if not r.done] == [3.0, 6.0, 9.0]
+
+
+def test_ticker_is_due_at_most_once_per_interval() -> None:
+    clock = FakeClock()
+    ticker = ProgressTicker(30.0, clock)
+    due = []
+    for _ in range(100):
+        clock.sleep(1.0)
+        due.append(ticker.due())
+    assert [i + 1 for i, d in enumerate(due) if d] == [30, 60, 90]
+    assert ticker.elapsed() == 100.0
+
+
+def test_count_progress_paces_lines_and_closes_with_the_time_taken() -> None:
+    clock = FakeClock(tick=1.0)  # every reading is one second later
+    lines: list[str] = []
+    counter = CountProgress(lines.append, "confirmed {done}/{total} numbers", 100, clock=clock)
+    for done in range(1, 101):
+        counter.update(done)
+    counter.finish(100)
+    assert lines[:-1] == [f"confirmed {n}/100 numbers" for n in (30, 60, 90)]
+    assert lines[-1] == "confirmed 100/100 numbers after 101 s"
+
+
+def test_count_progress_is_silent_for_a_handful_of_numbers() -> None:
+    clock = FakeClock(tick=60.0)
+    lines: list[str] = []
+    counter = CountProgress(lines.append, "{done}/{total}", BULK_PROGRESS_MIN, clock=clock)
+    for done in range(1, BULK_PROGRESS_MIN + 1):
+        counter.update(done)
+    counter.finish(BULK_PROGRESS_MIN)
+    assert lines == []
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0.04, "0.0 s"), (1.25, "1.2 s"), (9.94, "9.9 s"), (42.4, "42 s")]
+)
+def test_format_seconds(seconds: float, text: str) -> None:
+    assert format_seconds(seconds) == text
