@@ -133,7 +133,7 @@ class ApplicationProvider(BaseProvider):
         app_id = create_or_resume(
             lambda: client.create_application(body), find, f"application {inputs['name']!r}"
         )
-        return CreateResult(app_id, _outputs(inputs, None, app_id))
+        return CreateResult(app_id, _outputs(inputs, app_id))
 
     def _adopt(self, adopt: str, inputs: dict[str, Any]) -> CreateResult:
         client = self.catapult()
@@ -147,7 +147,7 @@ class ApplicationProvider(BaseProvider):
         changed = _changed_fields(_live_inputs(live), inputs)
         if changed:
             client.update_application(adopt, changed)
-        return CreateResult(adopt, _outputs(inputs, client.get_application(adopt)))
+        return CreateResult(adopt, _outputs(inputs, adopt))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -157,12 +157,15 @@ class ApplicationProvider(BaseProvider):
             return ReadResult(None, {})
         state = user_props(props)
         live_inputs = _live_inputs(live)
-        # Inputs the program set take the live value (drift shows); unset ones stay unset.
+        # Inputs the program set take the live value (drift shows); unset ones stay unset, so a
+        # Catapult default never shows as drift. Outputs are those inputs (design.md), except
+        # for ``get`` (no state yet), which fills every field from the live application.
         inputs = {k: live_inputs.get(k) for k in _FIELDS if k in state or k == "name"}
         if "adopt_application_id" in state:
             inputs["adopt_application_id"] = state["adopt_application_id"]
         inputs = {k: v for k, v in inputs.items() if v is not None}
-        return ReadResult(id_, _outputs(inputs, live), inputs)
+        shown = {**live_inputs, **inputs} if "application_id" not in state else inputs
+        return ReadResult(id_, _outputs(shown, id_), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
@@ -170,7 +173,7 @@ class ApplicationProvider(BaseProvider):
         if changed:
             self.catapult().update_application(id_, changed)  # partial update: changes only
         merged = {**{k: olds[k] for k in _FIELDS if olds.get(k) is not None}, **inputs}
-        return UpdateResult(_outputs(merged, None, id_))
+        return UpdateResult(_outputs(merged, id_))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         try:
@@ -195,12 +198,9 @@ def _changed_fields(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> di
     }
 
 
-def _outputs(
-    inputs: Mapping[str, Any], live: ApplicationInfo | None, app_id: str | None = None
-) -> dict[str, Any]:
-    outs: dict[str, Any] = dict(_live_inputs(live)) if live else {}
-    outs.update({k: v for k, v in inputs.items() if k in _INPUTS and v is not None})
-    outs["application_id"] = live.application_id if live else app_id
+def _outputs(inputs: Mapping[str, Any], app_id: str) -> dict[str, Any]:
+    outs = {k: v for k, v in inputs.items() if k in _INPUTS and v is not None}
+    outs["application_id"] = app_id
     return outs
 
 

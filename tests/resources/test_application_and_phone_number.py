@@ -77,6 +77,19 @@ def test_application_lifecycle_without_perpetual_diff(emu: Emulator) -> None:
     assert provider.read(created.id, updated.outs).id is None
 
 
+def test_repeated_refreshes_never_add_fields_the_program_left_unset(emu: Emulator) -> None:
+    # Refresh feeds each read's outputs to the next one: a Catapult default (autoAnswer) that
+    # crept into the outputs would come back as a new input, `[diff: +auto_answer]`.
+    provider = configured(ApplicationProvider, emu)
+    inputs = _checked(provider, _app_inputs())
+    created = provider.create(inputs)
+    first = provider.read(created.id, created.outs)
+    second = provider.read(created.id, first.outs)
+    assert set(second.inputs) == set(first.inputs) == set(inputs)
+    assert "auto_answer" not in second.outs
+    assert catapult(emu).get_application(created.id).auto_answer is not None
+
+
 def test_application_edited_in_portal_is_drift_and_update_repairs_it(emu: Emulator) -> None:
     provider = configured(ApplicationProvider, emu)
     inputs = _checked(provider, _app_inputs())

@@ -1,0 +1,161 @@
+"""Drive the plain `pulumi` CLI on a project directory, as a user types it.
+
+No Automation API: each step is `pulumi <command>` in a subprocess, in the project's own
+directory, with a file backend (`pulumi login file://...`), config set with `pulumi config set`
+(secrets with `--secret`), and the output judged as the user reads it. The CLI starts Pulumi's
+Python language host for the program and the dynamic-provider plugin for our resources, both
+choosing the interpreter from the project's `virtualenv` option: nothing here points them at the
+test's interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine import CLI_TIMEOUT_SECONDS, PASSPHRASE
+
+#: The language host the CLI starts for `runtime: python`.
+LANGUAGE_HOST = "pulumi-language-python"
+#: Variables of the test run that a user's shell would not have.
+_NOT_A_USERS = ("VIRTUAL_ENV", "PYTHONPATH", "PULUMI_PYTHON_CMD")
+_DIFF_MARKER = re.compile(r"\[diff: [^\]]*\]")
+
+
+def user_env(bin_dir: Path, home: Path) -> dict[str, str]:
+    """A user's shell with the CLI on PATH: no Pulumi Cloud, no update check, no downloads."""
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k not in _NOT_A_USERS
+    }
+    # The test runner's virtualenv may be first on PATH; a user who never activated it has
+    # only the system's. Both programs must find the project's virtualenv on their own.
+    venv_bin = os.environ.get("VIRTUAL_ENV")
+    path = [p for p in base.get("PATH", "").split(os.pathsep) if p]
+    if venv_bin:
+        path = [p for p in path if Path(p) != Path(venv_bin) / "bin"]
+    return {
+        **base,
+        "PATH": os.pathsep.join([str(bin_dir), *path]),
+        "PULUMI_HOME": str(home),
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    }
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished CLI command: what the user saw."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def diff_markers(self) -> set[str]:
+        """Each `[diff: ...]` the display shows (refresh's drift report).
+
+        `--yes` still shows the preview first, so each marker appears twice in the output.
+        """
+        return set(_DIFF_MARKER.findall(self.output))
+
+    def lines_with(self, text: str) -> list[str]:
+        return [line for line in self.output.splitlines() if text in line]
+
+    def check(self) -> Run:
+        if self.returncode != 0:
+            raise AssertionError(
+                f"`pulumi {' '.join(self.args)}` exited {self.returncode}:\n{self.output}"
+            )
+        return self
+
+
+class PlainCLI:
+    """`pulumi` in one project directory, for one stack with a unique name."""
+
+    def __init__(self, bin_dir: Path, root: Path, project_dir: Path) -> None:
+        self.project_dir = project_dir
+        self.env = user_env(bin_dir, root / "pulumi-home")
+        self.stack = f"e2e-{uuid.uuid4().hex[:10]}"
+        self.log: list[str] = []
+        backend = root / "backend"
+        backend.mkdir(parents=True, exist_ok=True)
+        self("login", backend.as_uri()).check()
+
+    def __call__(self, *args: str) -> Run:
+        proc = subprocess.run(
+            ["pulumi", *args],
+            cwd=self.project_dir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=CLI_TIMEOUT_SECONDS,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        run = Run(tuple(args), proc.returncode, proc.stdout, proc.stderr)
+        entry = f"$ pulumi {' '.join(args)}  (exit {run.returncode})\n{run.output}"
+        self.log.append(entry)
+        print(entry)  # shown by pytest when a test fails
+        return run
+
+    def ok(self, *args: str) -> Run:
+        return self(*args).check()
+
+    def set_config(self, values: Mapping[str, str], *, secret: bool = False) -> None:
+        for key, value in values.items():
+            flags = ("--secret",) if secret else ()
+            self.ok("config", "set", *flags, "--stack", self.stack, key, value)
+
+    def stack_cmd(self, command: str, *args: str) -> Run:
+        """`pulumi <command> --stack S --yes ...` (what a user types in CI), not checked."""
+        yes = ("--yes",) if command in ("up", "refresh", "destroy") else ()
+        return self(command, "--stack", self.stack, *yes, *args)
+
+    def outputs(self) -> dict[str, Any]:
+        run = self.ok("stack", "output", "--json", "--stack", self.stack)
+        result: dict[str, Any] = json.loads(run.stdout)
+        return result
+
+    def export(self) -> dict[str, Any]:
+        run = self.ok("stack", "export", "--stack", self.stack)
+        deployment: dict[str, Any] = json.loads(run.stdout)["deployment"]
+        return deployment
+
+    def stack_file(self) -> Path:
+        return self.project_dir / f"Pulumi.{self.stack}.yaml"
+
+
+@contextmanager
+def plain_stack(bin_dir: Path, root: Path, project_dir: Path) -> Iterator[PlainCLI]:
+    """A new stack in `project_dir`; its stack config file is removed whatever happens."""
+    cli = PlainCLI(bin_dir, root, project_dir)
+    cli.ok("stack", "init", cli.stack)
+    try:
+        yield cli
+    finally:
+        cli.stack_file().unlink(missing_ok=True)
+
+
+def summary(run: Run) -> dict[str, int]:
+    """The last `Resources:` block of a display, e.g. {"unchanged": 6}.
+
+    `up`, `refresh` and `destroy` show the preview's block first, then the operation's.
+    """
+    block = run.output.rsplit("Resources:", 1)[-1].split("Duration:", 1)[0]
+    counts: dict[str, int] = {}
+    for count, what in re.findall(r"^\s*[+~\-]?\s*(\d+) (to [a-z]+|[a-z]+)", block, re.M):
+        counts[what.removeprefix("to ")] = int(count)
+    return counts
