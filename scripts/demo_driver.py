@@ -1,34 +1,39 @@
-"""Driver behind `scripts/demo`: the flagship program against a local Bandwidth emulator.
+"""Driver behind `scripts/demo`: the flagship stack against a local Bandwidth emulator.
 
-The stack is the root project of this repository (its name and description come from
-``Pulumi.yaml``), run through the Automation API with ``examples/hosted_messaging``'s
-``program()`` as an inline program: the SDK then serves the language host in-process, so no
-``pulumi-language-python`` binary is needed. Everything lives under ``$BW_PULUMI_HOME``
-(default ``.bw-pulumi/``): the emulator's state file, the file backend (``state/``), the stack
-workspace (``workspace/``) and a private ``PULUMI_HOME``; later runs find the same objects.
+It runs the real `pulumi` CLI on the repository's root project (``Pulumi.yaml``: the program in
+``examples/hosted_messaging/``, its virtualenv ``.venv``), from the repository root, on the
+stack ``demo``: `pulumi preview`, `pulumi up --yes`, `pulumi refresh --yes` or `pulumi destroy
+--yes` (plus ``--run-program`` when the emulator's URL differs from the one the last `up` saved),
+with Pulumi's own display streamed to the terminal. The stack config (``Pulumi.demo.yaml`` at the
+repository root) is set with `pulumi config set-all` (``--secret`` for the two secrets), after
+the arguments are checked.
+
+Everything else lives under ``$BW_PULUMI_HOME`` (default ``.bw-pulumi/``): the emulator's state
+file, the file backend (``state/``) and a private ``PULUMI_HOME`` (``pulumi-home/``); later
+runs, and `pulumi` typed by hand with the environment printed at the end, see the same stack.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
+import re
+import shlex
+import shutil
+import subprocess
 import sys
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
-from demo_emulator import BackgroundEmulator
-from pulumi import automation as auto
+from demo_emulator import BackgroundEmulator, EmulatorError
 
+from bw_pulumi._numbers import InvalidNumber, to_e164
 from bw_pulumi._offline import find_cli_bin_dir
-from bw_pulumi._offline import offline_env as _offline_env
 
 REPO = Path(__file__).resolve().parents[1]
-PROGRAM_FILE = REPO / "examples" / "hosted_messaging" / "program.py"
 STACK = "demo"
 #: Protects only the emulator's well-known credentials in the demo stack's config and state.
 PASSPHRASE = "bw-pulumi-demo"
@@ -37,143 +42,41 @@ DEMO_SITE_ID = "14"
 #: Nothing listens there: the emulator records each order callback attempt as refused.
 DEMO_CALLBACK_URL = "http://127.0.0.1:9/bandwidth/callbacks"
 COMMANDS = ("up", "preview", "refresh", "destroy")
+LANGUAGE_HOST = "pulumi-language-python"
+URL_KEYS = ("bandwidth:dashboardUrl", "bandwidth:catapultUrl")
+#: Seconds for a `pulumi stack`/`pulumi config` command (no program, no provider).
+CONFIG_TIMEOUT_SECONDS = 120
+
+
+class DemoError(Exception):
+    """A failure the driver reports in one line (`scripts/demo: ...`) before exiting 1."""
+
+
+def say(message: str = "") -> None:
+    # Flushed, so it lands in order with the output of the `pulumi` commands it introduces.
+    print(message, flush=True)
 
 
 def home() -> Path:
     return Path(os.environ.get("BW_PULUMI_HOME") or REPO / ".bw-pulumi").resolve()
 
 
-def load_program(path: Path) -> Callable[[], None]:
-    """``program`` from an example's ``program.py``, loaded by path (examples are no package)."""
-    spec = importlib.util.spec_from_file_location(f"bw_example_{path.parent.name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    program: Callable[[], None] = module.program
-    return program
+def project_name() -> str:
+    name: str = yaml.safe_load((REPO / "Pulumi.yaml").read_text())["name"]
+    return name
 
 
-def cli_bin_dir() -> Path:
-    bin_dir, said = find_cli_bin_dir(REPO / "scripts" / "install-pulumi")
-    if bin_dir is None:
-        raise SystemExit(f"scripts/demo: no Pulumi CLI; run scripts/setup.\n{said}")
-    return bin_dir
+# -- arguments ---------------------------------------------------------------------------------
 
 
-def offline_env(root: Path, bin_dir: Path) -> dict[str, str]:
-    """Local file backend, passphrase secrets, no update check, no plugin downloads."""
-    env = _offline_env(bin_dir, root / "state", root / "pulumi-home", PASSPHRASE)
-    # A passphrase file from the caller's shell would compete with the demo's passphrase.
-    os.environ.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)
-    return env
-
-
-def project_settings() -> auto.ProjectSettings:
-    root = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
-    # No virtualenv option: the workspace lives elsewhere, and PULUMI_RUNTIME_VIRTUALENV (set by
-    # offline_env) already names this interpreter's environment for the plugin.
-    return auto.ProjectSettings(
-        name=root["name"], runtime="python", description=root.get("description")
-    )
-
-
-def open_stack(root: Path, bin_dir: Path, program: Callable[[], None]) -> auto.Stack:
-    env = offline_env(root, bin_dir)
-    work_dir = root / "workspace"
-    work_dir.mkdir(parents=True, exist_ok=True)
-    settings = project_settings()
-    options = auto.LocalWorkspaceOptions(
-        work_dir=str(work_dir),
-        pulumi_home=env["PULUMI_HOME"],
-        env_vars=env,
-        pulumi_command=auto.PulumiCommand(root=str(bin_dir.parent)),
-        project_settings=settings,
-    )
-    return auto.create_or_select_stack(
-        stack_name=STACK, project_name=settings.name, program=program, opts=options
-    )
-
-
-def configure(stack: auto.Stack, emu: BackgroundEmulator, numbers: Sequence[str] | None) -> None:
-    """Point the stack at the emulator; the program's numbers only when new or asked for."""
-    project = stack.workspace.project_settings().name
-    url = emu.base_url
-    cfg = {
-        "bandwidth:dashboardUrl": auto.ConfigValue(f"{url}/api"),
-        "bandwidth:catapultUrl": auto.ConfigValue(url),
-        "bandwidth:accountId": auto.ConfigValue("9900000"),
-        "bandwidth:username": auto.ConfigValue("emulator-user"),
-        "bandwidth:password": auto.ConfigValue("emulator-password", secret=True),
-        "bandwidth:userId": auto.ConfigValue("u-emulatoruser0000000000000"),
-        "bandwidth:apiToken": auto.ConfigValue("t-emulatortoken00000000000"),
-        "bandwidth:apiSecret": auto.ConfigValue("emulator-secret", secret=True),
-        f"{project}:siteId": auto.ConfigValue(DEMO_SITE_ID),
-        f"{project}:callbackUrl": auto.ConfigValue(DEMO_CALLBACK_URL),
-    }
-    current = stack.get_all_config()
-    if numbers is not None or f"{project}:numbers" not in current:
-        cfg[f"{project}:numbers"] = auto.ConfigValue(json.dumps(list(numbers or DEMO_NUMBERS)))
-    stack.set_all_config(cfg)
-
-
-def print_outputs(stack: auto.Stack) -> None:
-    outputs = stack.outputs()
-    if not outputs:
-        print("(the stack has no outputs)")
-        return
-    for key in sorted(outputs):
-        value = outputs[key]
-        shown = "[secret]" if value.secret else json.dumps(value.value)
-        print(f"  {key}: {shown}")
-
-
-def print_emulator_summary(emu: BackgroundEmulator) -> dict[str, Any]:
-    state = emu.state()
-    bound = {n["number"]: n.get("application_id") for n in state["phone_numbers"]}
-    print(f"Emulator at {emu.base_url} (state file {emu.state_file}):")
-    print(f"  numbers in service: {', '.join(state['in_service']) or 'none'}")
-    print(
-        "  numbers bound to applications: "
-        + (", ".join(f"{n} -> {a}" for n, a in sorted(bound.items())) or "none")
-    )
-    apps, subs = len(state["applications"]), len(state["subscriptions"])
-    print(f"  applications: {apps}, subscriptions: {subs}")
-    return state
-
-
-def next_steps(root: Path, bin_dir: Path, command: str) -> None:
-    demo = "scripts/demo"
-    print("\nNext:")
-    if command == "destroy":
-        print(f"  {demo}              # create everything again")
-    else:
-        print(f"  {demo} refresh      # read every object back from the emulator; shows drift")
-        print(f"  {demo}              # up again (no changes unless something drifted)")
-        print(f"  {demo} destroy      # remove the bindings, application, subscription, numbers")
-    print(
-        f"  The stack by hand: PULUMI_BACKEND_URL={(root / 'state').as_uri()} "
-        f"PULUMI_CONFIG_PASSPHRASE={PASSPHRASE} {bin_dir / 'pulumi'} -C {root / 'workspace'} "
-        f"stack output --stack {STACK}"
-    )
-    print(f"  Start over: {demo} destroy, then rm -rf {root}")
-
-
-def run(command: str, stack: auto.Stack) -> None:
-    started = time.monotonic()
-    summary: Mapping[Any, int] | None
-    if command == "up":
-        result = stack.up(on_output=print)
-        summary = result.summary.resource_changes
-    elif command == "preview":
-        summary = stack.preview(on_output=print).change_summary
-    elif command == "refresh":
-        # run_program: providers get the config set just now (this run's emulator URL), not
-        # the copy saved in state by the last `up`.
-        summary = stack.refresh(on_output=print, run_program=True).summary.resource_changes
-    else:
-        summary = stack.destroy(on_output=print, run_program=True).summary.resource_changes
-    counts = {str(getattr(op, "value", op)): n for op, n in (summary or {}).items()}
-    print(f"\nscripts/demo {command}: {counts} in {time.monotonic() - started:.1f}s")
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -187,7 +90,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         help="emulator port (0 = any free one; default: last run's, else 8080, else a free one)",
     )
     p.add_argument(
@@ -197,37 +100,255 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
+def parse_numbers(text: str | None) -> list[str] | None:
+    """``--numbers`` as E.164, normalized as the providers do; :class:`DemoError` when bad."""
+    if text is None:
+        return None
+    given = [n.strip() for n in text.split(",") if n.strip()]
+    if not given:
+        raise DemoError("--numbers: no number given")
+    numbers = []
+    for number in given:
+        try:
+            numbers.append(to_e164(number))
+        except InvalidNumber as exc:
+            raise DemoError(f"--numbers: {exc}") from None
+    duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+    if duplicates:
+        raise DemoError(f"--numbers: {', '.join(duplicates)} given twice")
+    return numbers
+
+
+# -- the CLI -----------------------------------------------------------------------------------
+
+
+def cli_bin_dir() -> Path:
+    bin_dir, said = find_cli_bin_dir(REPO / "scripts" / "install-pulumi")
+    if bin_dir is None:
+        why = said.strip().splitlines()[-1:] or ["no answer"]
+        raise DemoError(f"no Pulumi CLI (run scripts/setup); install-pulumi said: {why[0]}")
+    beside = bin_dir / LANGUAGE_HOST
+    if not os.access(beside, os.X_OK) and shutil.which(LANGUAGE_HOST) is None:
+        raise DemoError(
+            f"no {LANGUAGE_HOST} beside {bin_dir / 'pulumi'} or on PATH: `pulumi` cannot run "
+            "the Python program (run scripts/install-pulumi)"
+        )
+    return bin_dir
+
+
+def stack_env(root: Path) -> dict[str, str]:
+    """What `pulumi` needs, besides the CLI on PATH, to find the demo stack and its secrets."""
+    return {
+        "PULUMI_HOME": str(root / "pulumi-home"),
+        "PULUMI_BACKEND_URL": (root / "state").as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+    }
+
+
+class Pulumi:
+    """`pulumi <args>` from the repository root, in the demo's environment."""
+
+    def __init__(self, root: Path, bin_dir: Path) -> None:
+        (root / "state").mkdir(parents=True, exist_ok=True)
+        # The caller's PULUMI_* settings (another backend, a passphrase file, a runtime
+        # virtualenv) must not leak into the demo stack; the project's Pulumi.yaml decides.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+        env.update(stack_env(root))
+        env["PATH"] = os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")])
+        env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
+        env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
+        self.env = env
+        self.exe = str(bin_dir / "pulumi")
+
+    def quiet(self, *args: str) -> str:
+        """A bookkeeping command: its output only when it fails (then in the DemoError)."""
+        proc = subprocess.run(
+            [self.exe, *args],
+            cwd=REPO,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=CONFIG_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if proc.returncode != 0:
+            said = (proc.stderr.strip() or proc.stdout.strip()).replace("\n", " ")
+            raise DemoError(f"`pulumi {args[0]} {args[1]}` failed: {said}")
+        return proc.stdout
+
+    def live(self, *args: str) -> int:
+        """A stack operation, its display going straight to the terminal; the exit code."""
+        proc = subprocess.Popen([self.exe, *args], cwd=REPO, env=self.env)
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                # The terminal's Ctrl-C reached `pulumi` too: let it cancel cleanly (a second
+                # Ctrl-C makes it stop at once) rather than killing it mid-operation.
+                continue
+
+
+def configure(cli: Pulumi, emu: BackgroundEmulator, numbers: list[str] | None) -> dict[str, str]:
+    """Select (or create) the stack and point it at the emulator; `numbers` when given or new.
+
+    Returns the plaintext values set.
+    """
+    cli.quiet("stack", "select", "--create", STACK)
+    project = project_name()
+    current: dict[str, Any] = json.loads(cli.quiet("config", "--json", "--stack", STACK))
+    if numbers is None and f"{project}:numbers" not in current:
+        numbers = list(DEMO_NUMBERS)
+    plain = {
+        "bandwidth:dashboardUrl": f"{emu.base_url}/api",
+        "bandwidth:catapultUrl": emu.base_url,
+        "bandwidth:accountId": "9900000",
+        "bandwidth:username": "emulator-user",
+        "bandwidth:userId": "u-emulatoruser0000000000000",
+        "bandwidth:apiToken": "t-emulatortoken00000000000",
+        f"{project}:siteId": DEMO_SITE_ID,
+        f"{project}:callbackUrl": DEMO_CALLBACK_URL,
+    }
+    if numbers is not None:
+        plain[f"{project}:numbers"] = json.dumps(numbers)
+    secret = {
+        "bandwidth:password": "emulator-password",
+        "bandwidth:apiSecret": "emulator-secret",
+    }
+    args = ["config", "set-all", "--stack", STACK]
+    for key, value in plain.items():
+        args += ["--plaintext", f"{key}={value}"]
+    for key, value in secret.items():
+        args += ["--secret", f"{key}={value}"]
+    cli.quiet(*args)
+    return plain
+
+
+def urls_changed(cli: Pulumi, config: dict[str, str]) -> bool:
+    """Whether the provider config the last `up` saved in the state names other URLs.
+
+    `refresh` and `destroy` use that saved copy unless they run the program, so a demo whose
+    emulator moved to another port must pass `--run-program` (which, as a side effect, makes
+    refresh show `[diff: ...]` for inputs the providers normalize: only when needed, then).
+    """
+    exported: dict[str, Any] = json.loads(cli.quiet("stack", "export", "--stack", STACK))
+    resources = (exported.get("deployment") or {}).get("resources") or []
+    for resource in resources:
+        if resource.get("type") != "pulumi:providers:pulumi-python":
+            continue
+        saved = resource.get("inputs") or {}
+        for key in URL_KEYS:
+            if saved.get(key) not in (None, config[key]):
+                return True
+    return False
+
+
+def operation(command: str, *, run_program: bool) -> list[str]:
+    """The `pulumi` arguments of a demo command."""
+    args = [command, "--stack", STACK]
+    if command != "preview":
+        args.append("--yes")
+    if run_program and command in ("refresh", "destroy"):
+        args.append("--run-program")
+    return args
+
+
+# -- what the user reads at the end ------------------------------------------------------------
+
+
+def print_emulator_summary(emu: BackgroundEmulator) -> None:
+    state = emu.state()
+    bound = {n["number"]: n.get("application_id") for n in state["phone_numbers"]}
+    say(f"Emulator at {emu.base_url} (state file {emu.state_file}):")
+    say(f"  numbers in service: {', '.join(state['in_service']) or 'none'}")
+    say(
+        "  numbers bound to applications: "
+        + (", ".join(f"{n} -> {a}" for n, a in sorted(bound.items())) or "none")
+    )
+    apps, subs = len(state["applications"]), len(state["subscriptions"])
+    say(f"  applications: {apps}, subscriptions: {subs}")
+
+
+def shown(path: Path) -> str:
+    """A path as short as it stays unambiguous from the repository root."""
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+def next_steps(root: Path, bin_dir: Path, command: str) -> None:
+    demo = "scripts/demo"
+    say("\nNext:")
+    start_over = f"rm -rf {shlex.quote(shown(root))} Pulumi.{STACK}.yaml"
+    if command == "destroy":
+        say(f"  {demo}              # create everything again")
+        say(f"  Start over: {start_over}")
+    else:
+        say(f"  {demo} refresh      # read every object back from the emulator; shows drift")
+        say(f"  {demo}              # up again (no changes unless something drifted)")
+        say(f"  {demo} destroy      # remove the bindings, application, subscription, numbers")
+        say(f"  Start over: {demo} destroy, then {start_over}")
+    say("\nRun pulumi by hand on the same stack, from the repository root:")
+    bin_quoted = re.sub(r'([\\"$`])', r"\\\1", str(bin_dir))  # inside "...", $PATH expands
+    say(f'  export PATH="{bin_quoted}{os.pathsep}$PATH"')
+    for key, value in stack_env(root).items():
+        say(f"  export {key}={shlex.quote(value)}")
+    say(f"  cd {shlex.quote(str(REPO))}")
+    say(f"  pulumi stack output --stack {STACK}")
+    say(f"  # up, refresh, destroy need the emulator running: {demo} --keep-emulator leaves it")
+    say("  # (after the emulator changed ports, refresh and destroy need --run-program)")
+
+
+# -- main --------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, numbers: list[str] | None) -> int:
     root = home()
-    numbers = [n.strip() for n in args.numbers.split(",")] if args.numbers else None
     bin_dir = cli_bin_dir()
     emu = BackgroundEmulator(root).ensure_running(args.port)
     how = "reusing the running" if emu.reused else "started the"
-    print(f"scripts/demo: {how} emulator at {emu.base_url} (log {emu.log_file})")
+    say(f"scripts/demo: {how} emulator at {emu.base_url} (log {emu.log_file})")
     try:
-        stack = open_stack(root, bin_dir, load_program(PROGRAM_FILE))
-        configure(stack, emu, numbers)
-        print(f"scripts/demo: {args.command} of stack {STACK!r} (backend {root / 'state'})\n")
-        try:
-            run(args.command, stack)
-        except auto.CommandError as exc:
+        cli = Pulumi(root, bin_dir)
+        config = configure(cli, emu, numbers)
+        run_program = args.command in ("refresh", "destroy") and urls_changed(cli, config)
+        if run_program:
+            say(
+                "scripts/demo: the emulator's URL changed since the last `up`: "
+                "--run-program gives the providers the new one"
+            )
+        pulumi_args = operation(args.command, run_program=run_program)
+        say(f"scripts/demo: pulumi {' '.join(pulumi_args)}  (backend {root / 'state'})\n")
+        code = cli.live(*pulumi_args)
+        if code != 0:
             print(
-                f"\nscripts/demo: {args.command} failed; the engine said:\n{exc}", file=sys.stderr
+                f"scripts/demo: `pulumi {args.command}` failed (exit {code}); "
+                "Pulumi's output above says why",
+                file=sys.stderr,
+                flush=True,
             )
             return 1
-        if args.command in ("up", "refresh"):
-            print("\nStack outputs:")
-            print_outputs(stack)
-        print()
+        say()
         print_emulator_summary(emu)
         next_steps(root, bin_dir, args.command)
     finally:
         if args.keep_emulator:
-            print(f"\nThe emulator keeps running (pid {emu.pid}, {emu.base_url}).")
+            say(f"\nThe emulator keeps running (pid {emu.pid}, {emu.base_url}).")
         else:
             emu.stop()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    try:
+        # Checked before anything is started or written: a bad value never reaches the stack.
+        numbers = parse_numbers(args.numbers)
+        return run(args, numbers)
+    except (DemoError, EmulatorError) as exc:
+        print(f"scripts/demo: {exc}", file=sys.stderr, flush=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -20,13 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_PORT", "BackgroundEmulator", "free_port"]
+__all__ = ["DEFAULT_PORT", "BackgroundEmulator", "EmulatorError", "free_port"]
 
 DEFAULT_PORT = 8080
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 15.0
 #: Seconds an import or removal order takes in the emulator (Bandwidth's take minutes).
 PROCESSING_SECONDS = 1.0
+
+
+class EmulatorError(RuntimeError):
+    """The emulator could not be started or reached; the message is one line for the user."""
 
 
 def port_is_free(port: int) -> bool:
@@ -96,7 +100,9 @@ class BackgroundEmulator:
     def state(self) -> dict[str, Any]:
         data = control_state(self.port, timeout=10.0)
         if data is None:
-            raise RuntimeError(f"the emulator on port {self.port} stopped answering")
+            raise EmulatorError(
+                f"the emulator on port {self.port} stopped answering (log {self.log_file})"
+            )
         return data
 
     def _recorded(self) -> dict[str, int]:
@@ -107,14 +113,21 @@ class BackgroundEmulator:
             return {}
 
     def ensure_running(self, requested_port: int | None) -> BackgroundEmulator:
-        """Reuse the emulator a `--keep-emulator` run left, else start one on the state file."""
+        """Reuse the emulator a `--keep-emulator` run left, else start one on the state file.
+
+        Raises :class:`EmulatorError` (one line) when the requested port is taken by another
+        process or the emulator does not come up.
+        """
         self.home.mkdir(parents=True, exist_ok=True)
         recorded = self._recorded()
         pid = recorded.get("pid", 0)
-        if pid > 0 and _alive(pid) and control_state(recorded["port"]) is not None:
-            if requested_port in (None, recorded["port"]):
-                self.pid, self.port, self.reused = recorded["pid"], recorded["port"], True
-                return self
+        running = pid > 0 and _alive(pid) and control_state(recorded["port"]) is not None
+        if running and requested_port in (None, recorded["port"]):
+            self.pid, self.port, self.reused = recorded["pid"], recorded["port"], True
+            return self
+        if requested_port and not port_is_free(requested_port):
+            raise EmulatorError(f"port {requested_port} is in use")
+        if running:
             self._terminate(pid)  # asked for another port: restart there
         self.port = self._choose_port(requested_port, recorded.get("port"))
         self._start()
@@ -144,6 +157,7 @@ class BackgroundEmulator:
             str(PROCESSING_SECONDS),
         ]
         with self.log_file.open("ab") as log:
+            log_start = log.tell()
             # Its own session: a terminal's Ctrl-C reaches the driver, which then stops it with
             # SIGTERM (the emulator writes its state file on SIGTERM).
             proc = subprocess.Popen(
@@ -152,15 +166,28 @@ class BackgroundEmulator:
         self.pid = proc.pid
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while control_state(self.port, timeout=1.0) is None:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                if proc.poll() is None:
-                    proc.kill()
-                tail = self.log_file.read_text(errors="replace")[-2000:]
-                raise RuntimeError(
-                    f"the emulator did not start on port {self.port} (log {self.log_file}):\n{tail}"
-                )
-            time.sleep(0.1)
+            code = proc.poll()
+            if code is not None:
+                said = self._last_log_line(log_start) or f"it exited with code {code}"
+            elif time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                said = f"no answer within {START_TIMEOUT_SECONDS:.0f}s"
+            else:
+                time.sleep(0.1)
+                continue
+            raise EmulatorError(
+                f"the emulator did not start on port {self.port}: {said} (log {self.log_file})"
+            )
         self.run_file.write_text(json.dumps({"pid": self.pid, "port": self.port}) + "\n")
+
+    def _last_log_line(self, offset: int) -> str:
+        """The last line this start wrote to the log (a traceback ends with the exception)."""
+        with self.log_file.open("rb") as log:
+            log.seek(offset)
+            lines = log.read().decode(errors="replace").splitlines()
+        said = [line.strip() for line in lines if line.strip()]
+        return said[-1] if said else ""
 
     def stop(self) -> None:
         self._terminate(self.pid)
