@@ -21,7 +21,8 @@ Every :class:`BandwidthError` carries the HTTP status, method and path (never cr
 query strings), which API answered, and every Bandwidth error code and description found in the
 response. Its text is what the user sees (``bw_pulumi._display``): what failed and Bandwidth's
 answer on the first line (one line per error when there are several), then what to check, naming
-the ``bandwidth:*`` config keys, for 401/403 and connection failures.
+the ``bandwidth:*`` config keys, for 401/403 and connection failures, and whom to ask for codes
+that mean the account lacks a feature (5149/5150, also in :class:`OrderError`).
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ class BandwidthError(BwPulumiError):
         parts = [f"{head}: {first}" if first else head]
         if len(said) > 1:
             parts.extend(f"  - {d}" for d in said)
+        parts.extend(_code_hints(self.details))
         hint = self._hint()
         if hint:
             parts.append(hint)
@@ -187,6 +189,26 @@ class TransportError(BandwidthError):
 
 _API_NAMES = {"dashboard": "Dashboard", "catapult": "Catapult"}
 
+#: Bandwidth codes that mean the account lacks a feature: only Bandwidth can fix that, so the
+#: hint names who to ask. Codes from bandwidth-api.md 1.5 (ERR); the request to support comes
+#: from the hosted-messaging guide's prerequisites (seed 004: "Account enabled for importing
+#: Phone Numbers for use with Hosted Messaging (please contact support@bandwidth.com)").
+_ACCOUNT_FEATURE = (
+    "ask Bandwidth support (support@bandwidth.com) to enable importing phone numbers for Hosted"
+    " Messaging on the account in bandwidth:accountId"
+)
+_CODE_HINTS = {
+    "5149": f"The importTnOrder API is not enabled for this account: {_ACCOUNT_FEATURE}.",
+    "5150": "The account or the API user in bandwidth:username may not use the importTnOrder"
+    f" API: {_ACCOUNT_FEATURE}, and to give that user access.",
+}
+
+
+def _code_hints(details: Sequence[ErrorDetail]) -> list[str]:
+    """One hint line per distinct Bandwidth code that has one, in the order returned."""
+    codes = dict.fromkeys(d.code for d in details if d.code in _CODE_HINTS)
+    return [_CODE_HINTS[code] for code in codes if code]
+
 
 def _check(lead: str, attrs: Sequence[str] | None) -> str:
     """``lead`` followed by the config keys of ``attrs`` and their variables; "" without attrs."""
@@ -232,7 +254,7 @@ class OrderError(BwPulumiError):
         self.order_id = order_id
         self.status = status
         self.details: tuple[ErrorDetail, ...] = tuple(details)
-        lines = [message, *(f"  - {d}" for d in self.details)]
+        lines = [message, *(f"  - {d}" for d in self.details), *_code_hints(self.details)]
         super().__init__("\n".join(lines))
 
 

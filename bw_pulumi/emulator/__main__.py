@@ -63,6 +63,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="TN[:CODE][,...]",
         help=f"numbers that pass the checker but fail in orders (default {DEFAULT_FAILING_CODE})",
     )
+    p.add_argument(
+        "--exception",
+        default="",
+        metavar="TN[,TN]",
+        help="numbers whose import orders end EXCEPTION (the numbers stay out of service)",
+    )
     return p
 
 
@@ -71,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         unimportable = _numbers(args.unimportable, DEFAULT_UNIMPORTABLE_CODE)
         failing = _numbers(args.failing, DEFAULT_FAILING_CODE)
+        exception = list(_numbers(args.exception, 0))
     except argparse.ArgumentTypeError as exc:
         parser().error(str(exc))
     emulator = Emulator(
@@ -84,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         api_secret=args.api_secret,
         unimportable=unimportable,
         failing=failing,
+        exception=exception,
         host=args.host,
         port=args.port,
     ).start()

@@ -87,6 +87,7 @@ def state_json(world: World) -> dict[str, Any]:
         "messages": [{**to_dict(m), "id": m.message_id} for m in world.messages.values()],
         "unimportable": dict(world.unimportable),
         "failing": dict(world.failing),
+        "exception": sorted(world.exception),
     }
 
 
@@ -149,18 +150,21 @@ def post_numbers(ctx: ControlContext, request: Request) -> Response:
     try:
         unimportable = _codes(data.get("unimportable"), DEFAULT_UNIMPORTABLE_CODE)
         failing = _codes(data.get("failing"), DEFAULT_FAILING_CODE)
+        exception = list(_codes(data.get("exception"), 0))
         in_service = list(_codes(data.get("in_service"), 0))
     except (TypeError, ValueError, AttributeError) as exc:
         return _bad(str(exc))
     with ctx.store.write() as world:
         world.unimportable.update(unimportable)
         world.failing.update(failing)
+        world.exception.update(exception)
         moment = now()
         for tn in in_service:
             world.in_service.setdefault(tn, moment)
         summary = {
             "unimportable": dict(world.unimportable),
             "failing": dict(world.failing),
+            "exception": sorted(world.exception),
             "in_service": sorted(world.in_service),
         }
     return json_response(summary)
@@ -244,8 +248,14 @@ class ControlClient:
         unimportable: dict[str, int] | None = None,
         failing: dict[str, int] | None = None,
         in_service: list[str] | None = None,
+        exception: list[str] | None = None,
     ) -> dict[str, Any]:
-        body = {"unimportable": unimportable, "failing": failing, "in_service": in_service}
+        body = {
+            "unimportable": unimportable,
+            "failing": failing,
+            "in_service": in_service,
+            "exception": exception,
+        }
         result: dict[str, Any] = self._call("POST", "numbers", body)
         return result
 

@@ -21,7 +21,10 @@ PROCESSING = "PROCESSING"
 COMPLETE = "COMPLETE"
 PARTIAL = "PARTIAL"
 FAILED = "FAILED"
-TERMINAL = frozenset({COMPLETE, PARTIAL, FAILED, "EXCEPTION"})
+#: Notified for import orders (API doc 8) and possibly shown by GET (4.3, unverified); what it
+#: means is undocumented (12, 15). The emulator produces it only for scripted numbers.
+EXCEPTION = "EXCEPTION"
+TERMINAL = frozenset({COMPLETE, PARTIAL, FAILED, EXCEPTION})
 
 # Order kinds, with the subscription OrderType each one notifies (API doc 2.1: the spellings are
 # irregular on purpose) and the statuses Bandwidth notifies for it (API doc 8).
@@ -34,14 +37,14 @@ ORDER_TYPE_OF_KIND = {
     EXTERNAL: "externalTns",
 }
 NOTIFIED_STATUSES = {
-    IMPORT: frozenset({COMPLETE, PARTIAL, FAILED, "EXCEPTION"}),
+    IMPORT: frozenset({COMPLETE, PARTIAL, FAILED, EXCEPTION}),
     REMOVE: frozenset({PROCESSING, COMPLETE, PARTIAL, FAILED}),
     EXTERNAL: frozenset({COMPLETE, PARTIAL, FAILED}),
 }
 
 #: Descriptions for the order/checker error codes we can script (API doc 1.5, ERR). Codes whose
 #: exact wording no source gives get a descriptive text of ours; 19005/19006/5016/5158/7518/13552
-#: are verbatim from captured payloads.
+#: are verbatim from captured payloads, 5149 from ERR.
 ERROR_DESCRIPTIONS: dict[int, str] = {
     19001: "Telephone number is not in service.",
     19002: "Telephone number is not in the Bandwidth inventory and failed the NPAC check.",
@@ -55,6 +58,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     19010: "Unable to provision the telephone number.",
     19012: "Account is not migrated to the new messaging platform.",
     5016: "The SiteId submitted is invalid.",
+    5149: "The importTnOrder API is not enabled",
+    5150: "The account is not allowed to access the importTnOrder API.",
     5158: "Telephone number hasn't been previously imported.",
     7518: "Telephone Number Not Active.",
     13552: "Telephone numbers already exist.",

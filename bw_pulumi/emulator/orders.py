@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bw_pulumi.emulator.models import (
     COMPLETE,
+    EXCEPTION,
     EXTERNAL,
     FAILED,
     IMPORT,
@@ -121,8 +122,8 @@ def advance(world: World, moment: float) -> float | None:
 
 def _step(world: World, order: Order, step: str, at: float) -> None:
     if step == _RESOLVE:
-        _resolve(world, order)
-        status = _outcome(order)
+        held_back = _resolve(world, order)
+        status = EXCEPTION if held_back else _outcome(order)
     else:
         status = step
     order.status = status
@@ -130,11 +131,21 @@ def _step(world: World, order: Order, step: str, at: float) -> None:
     _record(world, order, status, at)
 
 
-def _resolve(world: World, order: Order) -> None:
-    """Decide each number's fate and move numbers in or out of service."""
+def _resolve(world: World, order: Order) -> bool:
+    """Decide each number's fate and move numbers in or out of service.
+
+    True when a number scripted as ``exception`` held the import order back. Inferred (API doc
+    4.3, 8, 12 and 15 give the status, not its meaning): such an order ends EXCEPTION, listing
+    no error for those numbers and leaving them out of service, while its other numbers are
+    imported or fail as usual, so a client cannot tell from the order what is in service.
+    """
     failures: dict[int, list[str]] = {}
     removing = order.kind == REMOVE or (order.kind == EXTERNAL and order.action == "REMOVE")
+    held_back = False
     for tn in order.telephone_numbers:
+        if order.kind == IMPORT and tn in world.exception:
+            held_back = True
+            continue
         code = _removal_failure(world, tn) if removing else _import_failure(world, tn)
         if code is not None:
             failures.setdefault(code, []).append(tn)
@@ -153,6 +164,7 @@ def _resolve(world: World, order: Order) -> None:
         OrderError(code=code, description=describe(code), telephone_numbers=tns)
         for code, tns in failures.items()
     ]
+    return held_back
 
 
 def _import_failure(world: World, tn: str) -> int | None:

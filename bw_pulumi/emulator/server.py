@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
@@ -47,6 +48,7 @@ class Emulator:
         api_secret: str = _DEFAULTS.api_secret,
         unimportable: dict[str, int] | None = None,
         failing: dict[str, int] | None = None,
+        exception: Iterable[str] = (),
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -55,6 +57,7 @@ class Emulator:
         self._state_file = state_file
         self._unimportable = dict(unimportable or {})
         self._failing = dict(failing or {})
+        self._exception = set(exception)
         self._host = host
         self._port = port
         self._server: BaseWSGIServer | None = None
@@ -73,10 +76,11 @@ class Emulator:
             state_file=self._state_file,
             dispatch=delivery.submit,
         )
-        if self._unimportable or self._failing:
+        if self._unimportable or self._failing or self._exception:
             with store.write() as world:
                 world.unimportable.update(self._unimportable)
                 world.failing.update(self._failing)
+                world.exception.update(self._exception)
         self._store, self._delivery = store, delivery
         app = EmulatorApp(store, delivery)
         self._server = make_server(

@@ -60,6 +60,8 @@ class World:
     in_service_sites: dict[str, str] = field(default_factory=dict)
     unimportable: dict[str, int] = field(default_factory=dict)
     failing: dict[str, int] = field(default_factory=dict)
+    #: Numbers whose import orders end EXCEPTION (see ``orders._resolve``).
+    exception: set[str] = field(default_factory=set)
     applications: dict[str, Application] = field(default_factory=dict)
     phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
@@ -75,6 +77,7 @@ class World:
             "in_service_sites": dict(self.in_service_sites),
             "unimportable": dict(self.unimportable),
             "failing": dict(self.failing),
+            "exception": sorted(self.exception),
             "applications": [to_dict(a) for a in self.applications.values()],
             "phone_numbers": [to_dict(n) for n in self.phone_numbers.values()],
             "messages": [to_dict(m) for m in self.messages.values()],
@@ -93,6 +96,7 @@ class World:
         }
         world.unimportable = {str(k): int(v) for k, v in data.get("unimportable", {}).items()}
         world.failing = {str(k): int(v) for k, v in data.get("failing", {}).items()}
+        world.exception = {str(tn) for tn in data.get("exception", [])}
         for a in data.get("applications", []):
             world.applications[a["application_id"]] = Application(**a)
         for n in data.get("phone_numbers", []):

@@ -48,6 +48,13 @@ ALREADY_ABSENT_CODE = "5158"
 RESUME_CANDIDATES = 5
 #: Grace for in-service (or out-of-service) state to catch up with a finished order.
 PROPAGATION_SECONDS = 30.0
+#: What the user can do after an import order's failed end, beyond Bandwidth's error codes.
+#: EXCEPTION comes with no documented meaning or error list (bandwidth-api.md 4.3, 12, 15).
+_FAILED_END_HINTS = {
+    "PARTIAL": " Set allow_partial=True to keep the numbers that succeed.",
+    "EXCEPTION": " Bandwidth documents no cause for EXCEPTION: ask Bandwidth support what held"
+    " order {order_id} back, then run `pulumi up` again (it places a new order).",
+}
 
 
 @dataclass
@@ -292,11 +299,7 @@ def _settle(
     if to_undo:
         remove_numbers(client, to_undo, order.customer_order_id, timeout)
         undone = f" The {len(to_undo)} numbers that did import were removed again."
-    hint = (
-        " Set allow_partial=True to keep the numbers that succeed."
-        if order.status == "PARTIAL"
-        else ""
-    )
+    hint = _FAILED_END_HINTS.get(order.status, "").format(order_id=order.order_id)
     raise OrderError(
         f"import order {order.order_id} ended {order.status}.{undone}{hint}",
         order_id=order.order_id,

@@ -7,7 +7,6 @@ The provider here is the workflow; input checks live in ``_import_checks``, the 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -20,6 +19,7 @@ from ..clients.dashboard import Address, DashboardClient, ImportOrderRequest
 from ..errors import NotFound, OrderError
 from ._import_adoption import adopt_order
 from ._import_checks import ADDRESS_REQUIRED, check_order_inputs
+from ._import_loa import upload_if_missing, upload_to_holders
 from ._import_state import (
     INPUTS,
     OUTPUTS,
@@ -100,15 +100,17 @@ class ImportTnOrderProvider(BaseProvider):
         adopt = inputs.get("adopt_order_id")
         if adopt:
             outs = adopt_order(client, inputs, adopt, self.settings.account_id)
+            kept = set(outs["imported_numbers"]) & set(inputs["telephone_numbers"])
+            upload_if_missing(client, inputs.get("loa_file"), adopt, kept)
             return CreateResult(adopt, self._converge(client, inputs, outs))
         outcome = self._import(client, inputs, inputs["telephone_numbers"])
         outs = outputs(inputs, outcome.order.order_id, outcome)
-        self._upload_loa(client, inputs, outs["order_id"])
         return CreateResult(outs["order_id"], outs)
 
     def _import(
         self, client: DashboardClient, inputs: Mapping[str, Any], numbers: list[str]
     ) -> ImportOutcome:
+        """One import order for ``numbers`` (placed or resumed), finished, with its LOA."""
         sub = inputs["subscriber"]
         addr = sub["service_address"]
         request = ImportOrderRequest(
@@ -120,13 +122,15 @@ class ImportTnOrderProvider(BaseProvider):
             loa_authorizing_person=inputs["loa_authorizing_person"],
             customer_order_id=inputs.get("customer_order_id"),
         )
-        return import_numbers(
+        outcome = import_numbers(
             client,
             request,
             check=inputs.get("check_importability", True),
             allow_partial=inputs.get("allow_partial", False),
             timeout=float(inputs.get("wait_timeout", DEFAULT_WAIT_TIMEOUT)),
         )
+        upload_if_missing(client, inputs.get("loa_file"), outcome.order.order_id, outcome.imported)
+        return outcome
 
     def _converge(
         self, client: DashboardClient, inputs: dict[str, Any], olds: Mapping[str, Any]
@@ -150,15 +154,6 @@ class ImportTnOrderProvider(BaseProvider):
             imported -= set(to_remove)
         outs.update(imported_numbers=sorted(imported), failed_numbers=failed)
         return {k: v for k, v in outs.items() if v is not None}
-
-    def _upload_loa(
-        self, client: DashboardClient, inputs: Mapping[str, Any], order_id: str
-    ) -> None:
-        path = inputs.get("loa_file")
-        if not path or client.list_loas(order_id):
-            return  # none asked for, or already uploaded by an earlier (resumed) run
-        with open(path, "rb") as fh:
-            client.upload_loa(order_id, fh.read(), content_type=_content_type(path))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = user_props(props)
@@ -198,11 +193,14 @@ class ImportTnOrderProvider(BaseProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
         client = self.dashboard()
-        outs = self._converge(client, inputs, user_props(olds))
-        if inputs.get("loa_file") and inputs.get("loa_file") != olds.get("loa_file"):
-            with open(inputs["loa_file"], "rb") as fh:
-                client.upload_loa(id_, fh.read(), content_type=_content_type(inputs["loa_file"]))
-        return UpdateResult(outs)
+        loa = inputs.get("loa_file")
+        if loa and loa != olds.get("loa_file"):
+            # Before any number changes, so a bad file fails the update with nothing else done;
+            # orders placed below for added numbers get the new file as they finish.
+            kept = set(olds.get("imported_numbers") or ()) & set(inputs["telephone_numbers"])
+            coids = (olds.get("customer_order_id"), inputs.get("customer_order_id"))
+            upload_to_holders(client, loa, kept, id_, coids)
+        return UpdateResult(self._converge(client, inputs, user_props(olds)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         held = list(props.get("imported_numbers") or ())
@@ -221,19 +219,6 @@ ImportTnOrderProvider.__module__ = "bw_pulumi"
 
 def _timeout(props: Mapping[str, Any]) -> float:
     return float(props.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT)
-
-
-def _content_type(path: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    return {
-        ".pdf": "application/pdf",
-        ".txt": "text/plain",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".tif": "image/tiff",
-        ".tiff": "image/tiff",
-    }.get(ext, "application/pdf")
 
 
 def _subscriber_props(sub: Subscriber | Mapping[str, Any] | None) -> Any:
@@ -288,7 +273,10 @@ class ImportTnOrderArgs:
     customer_order_id: pulumi.Input[str] | None = None
     """Idempotency key: an earlier order with this id is resumed. Default: project-stack-name."""
     loa_file: pulumi.Input[str] | None = None
-    """Path of the signed LOA (PDF) to upload to the order."""
+    """Path of the signed LOA (PDF) uploaded to every import order that ends holding numbers:
+    the create's, each update's or adoption's for added numbers, a resumed one (once), and an
+    adopted order that has none. Changing it uploads the new file to each order still holding
+    numbers of this resource; earlier files stay on Bandwidth."""
     check_importability: pulumi.Input[bool] | None = None
     """Run importTnChecker first and refuse before ordering (default true)."""
     allow_partial: pulumi.Input[bool] | None = None
@@ -316,7 +304,11 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
     processing_status: pulumi.Output[str]
     telephone_numbers: pulumi.Output[list[str]]
     imported_numbers: pulumi.Output[list[str]]
+    """Numbers in service through this resource: what bindings (``PhoneNumber``) may use."""
     failed_numbers: pulumi.Output[list[dict[str, Any]]]
+    """``{number, code, description}`` per number an order reported failed. After create or
+    update only an order placed with ``allow_partial`` leaves any (without it a failure fails
+    the step); ``ImportTnOrder.get`` of a PARTIAL or FAILED order lists each of its failures."""
     last_modified: pulumi.Output[str | None]
     customer_order_id: pulumi.Output[str]
     site_id: pulumi.Output[str]

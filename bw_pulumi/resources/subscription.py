@@ -304,7 +304,9 @@ class SubscriptionArgs:
     callback_url: pulumi.Input[str]
     """Where Bandwidth POSTs ``Notification`` documents (http or https)."""
     expiry: pulumi.Input[int] | None = None
-    """Lifetime in seconds (default ~99 years); drift only when nearly expired."""
+    """Lifetime in seconds (default ~99 years). Bandwidth counts it down, but state keeps this
+    value and refresh never compares it, so it never shows as drift; only a subscription that
+    expires and disappears is reported (gone), and the next ``up`` re-creates it."""
     callback_user: pulumi.Input[str] | None = None
     """Basic-auth user Bandwidth answers the callback challenge with."""
     callback_password: pulumi.Input[str] | None = None

@@ -65,6 +65,8 @@ def program() -> None:
             adopt_application_id=cfg.get("applicationId"),
         ),
     )
+    # Without allow_partial, adoption imports the listed numbers the adopted order does not
+    # hold (all of them or the `up` fails), so every listed number is in service to bind.
     bindings = {}
     for number in numbers:
         name = "number-" + re.sub(r"\D", "", number)[-10:]

@@ -58,6 +58,9 @@ def program() -> None:
             callback_http_method="POST",
         ),
     )
+    # Without allow_partial the order imports every number or fails the `up`, so binding each
+    # configured number binds exactly `imported_numbers`. With allow_partial, bind what the
+    # order imported instead (examples/hosted_messaging shows how).
     bindings = {}
     for number in numbers:
         name = "number-" + re.sub(r"\D", "", number)[-10:]

@@ -86,6 +86,7 @@ def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) ->
     proc = subprocess.Popen(
         [sys.executable, "-m", "bw_pulumi.emulator", "--port", "0", "--account-id", "5550001",
          "--processing-seconds", "0", "--failing", "9195550101:19005",
+         "--exception", "9195550102",
          "--state-file", str(tmp_path / "cli.json")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -102,6 +103,7 @@ def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) ->
         base = dashboard.group(1).removesuffix("/api")
         state = requests.get(f"{base}/_emulator/state", timeout=5).json()
         assert state["failing"] == {"9195550101": 19005}
+        assert state["exception"] == ["9195550102"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
         assert (tmp_path / "cli.json").exists()
