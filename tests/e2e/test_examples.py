@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 
@@ -174,5 +176,9 @@ def test_every_example_has_a_readme_a_project_file_and_an_entry_point() -> None:
         folder = EXAMPLES / example
         for name in ("README.md", "Pulumi.yaml", "__main__.py", "program.py"):
             assert (folder / name).is_file(), f"{folder / name} is missing"
-        stack_files = list(folder.glob("Pulumi.*.yaml"))  # Pulumi.<stack>.yaml, not Pulumi.yaml
+        # Committed ones only: a user's own `pulumi stack init` there is theirs (and gitignored).
+        tracked = subprocess.run(
+            ["git", "ls-files", str(folder)], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.split()
+        stack_files = [f for f in tracked if re.search(r"/Pulumi\.[^/]+\.yaml$", f)]
         assert stack_files == [], "examples show `pulumi config set` commands instead"
