@@ -1,9 +1,13 @@
-"""One HTTP transport per Bandwidth API: sessions, time-outs, retries, rate limits and pacing.
+"""The HTTP transport for Bandwidth's APIs: sessions, time-outs, retries, rate limits and pacing.
 
 A :class:`Transport` owns one ``requests.Session`` and is shared by the dynamic provider's
 worker threads, so every piece of mutable state (the "blocked until" instant learnt from a 429,
 the pacing buckets) sits behind a lock. Failed exchanges become the :mod:`bw_pulumi.errors`
 class for their status, carrying every Bandwidth code and description found in the body.
+
+The transport knows no API by name. What differs between the Dashboard and Catapult on the
+wire (error bodies, the unit of ``X-RateLimit-Reset``, which answers mean "rate limited") is a
+:class:`Dialect` that each client module supplies next to its client.
 
 Retries are a small loop here rather than urllib3's ``Retry`` on the adapter: the decision needs
 the response *body* (Catapult signals some rate limits as 403 ``message-rate-limit``), differs
@@ -14,20 +18,20 @@ total wait must be capped across attempts. The adapter keeps urllib3's connectio
 from __future__ import annotations
 
 import email.utils
-import json as jsonlib
 import logging
 import random
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from importlib import metadata
-from typing import Any, Literal
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from . import _xml
+from ._pacing import Budget, Pacer
 from .errors import (
     BandwidthError,
     ErrorDetail,
@@ -39,27 +43,20 @@ from .errors import (
 __all__ = [
     "BACKOFF_BASE_SECONDS",
     "BACKOFF_MAX_SECONDS",
-    "CATAPULT_RATE_LIMIT_CODES",
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
     "MAX_ATTEMPTS",
     "MAX_RESPONSE_BYTES",
     "MAX_TOTAL_RETRY_WAIT",
-    "PACING_HEADROOM",
     "POOL_MAXSIZE",
     "RETRY_STATUSES",
     "USER_AGENT",
-    "Api",
+    "Dialect",
     "Transport",
-    "catapult_error_details",
-    "dashboard_error_details",
     "id_from_location",
-    "shared_transport",
 ]
 
 log = logging.getLogger("bw_pulumi.http")
-
-Api = Literal["dashboard", "catapult"]
 
 #: Seconds to open a TCP/TLS connection, and to wait for response bytes.
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -68,9 +65,6 @@ DEFAULT_READ_TIMEOUT = 60.0
 POOL_MAXSIZE = 8
 #: Statuses retried on idempotent requests (429 is retried on every request: "not processed").
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-#: Catapult answers some rate limits with 403 and these codes. Source: Bandwidth's old AP rate-limit
-#: page as quoted in pulumi-dynamic-providers.md; bandwidth-api.md section 9 names only the 429.
-CATAPULT_RATE_LIMIT_CODES = frozenset({"message-rate-limit", "call-rate-limit"})
 #: Attempts per request, the first included.
 MAX_ATTEMPTS = 8
 #: Exponential backoff: base * 2**retry, capped, with full jitter.
@@ -80,11 +74,8 @@ BACKOFF_MAX_SECONDS = 30.0
 MAX_TOTAL_RETRY_WAIT = 120.0
 #: Slack added after a rate-limit reset instant so we do not arrive a tick early.
 RESET_MARGIN_SECONDS = 0.05
-#: Pacing runs this fraction below a documented budget: tokens are taken when a request leaves,
-#: but Bandwidth counts arrivals, and network jitter would otherwise land some just too early.
-PACING_HEADROOM = 0.9
-#: Dashboard resets are epoch seconds, Catapult's epoch milliseconds (API doc 1.6 and 9); a
-#: value above this is milliseconds whatever the API, which guards against a mislabelled header.
+#: A reset above this is epoch milliseconds whatever the dialect says: a guard against a
+#: mislabelled header (seconds will not reach it before the year 2286).
 _EPOCH_MS_THRESHOLD = 10_000_000_000
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -134,51 +125,48 @@ def _version() -> str:
 USER_AGENT = f"bw-pulumi/{_version()}"
 
 
-class _TokenBucket:
-    """A classic token bucket; ``take`` blocks until a token is free."""
+class Dialect(Protocol):
+    """What one Bandwidth API says on the wire that the transport must understand.
 
-    def __init__(self, rate_per_second: float, burst: int) -> None:
-        self.rate = rate_per_second
-        self.burst = max(1, burst)
-        self.tokens = float(self.burst)
-        self.updated = time.monotonic()
-        self.lock = threading.Lock()
+    Each client module defines its dialect beside its client (``clients/*_dialect.py``), so a
+    quirk of one API never leaks into the transport or the other API.
+    """
 
-    def take(self) -> float:
-        """Reserve one token; returns the seconds waited."""
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-            self.tokens -= 1.0  # reserving under the lock keeps concurrent callers in line
-            wait = 0.0 if self.tokens >= 0 else -self.tokens / self.rate
-        if wait > 0:
-            time.sleep(wait)
-        return wait
+    @property
+    def api(self) -> str:
+        """Which API ("dashboard" or "catapult"): errors name that API's config keys."""
 
+    @property
+    def reset_ticks_per_second(self) -> float:
+        """Units of ``X-RateLimit-Reset`` per second: 1 for epoch seconds, 1000 for milliseconds."""
 
-# Buckets are per process, not per transport: the budgets Catapult documents are per user.
-_BUCKETS: dict[str, _TokenBucket] = {}
-_BUCKETS_LOCK = threading.Lock()
+    def error_details(self, body: bytes | None) -> list[ErrorDetail]:
+        """Every Bandwidth code and description in an error body; none if it has no such shape."""
+
+    def is_rate_limited(self, status: int, details: Sequence[ErrorDetail]) -> bool:
+        """Whether an answer means "slow down, not processed" (429, or an API's own variant)."""
 
 
 class Transport:
-    """A thread-safe HTTP client for one Bandwidth API (``api`` is "dashboard" or "catapult")."""
+    """A thread-safe HTTP client for one Bandwidth API, whose wire quirks ``dialect`` knows.
+
+    ``pacer`` defaults to one of its own; pass a shared one where budgets span transports.
+    """
 
     def __init__(
         self,
         base_url: str,
         auth: tuple[str, str],
-        api: Api = "dashboard",
+        dialect: Dialect,
         *,
         timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
         max_attempts: int = MAX_ATTEMPTS,
         max_total_wait: float = MAX_TOTAL_RETRY_WAIT,
+        pacer: Pacer | None = None,
     ) -> None:
-        if api not in ("dashboard", "catapult"):
-            raise ValueError(f"api must be 'dashboard' or 'catapult', not {api!r}")
         self.base_url = base_url.rstrip("/")
-        self.api: Api = api
+        self.dialect = dialect
+        self.pacer = pacer or Pacer()
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.max_total_wait = max_total_wait
@@ -195,6 +183,11 @@ class Transport:
     def __repr__(self) -> str:  # never shows the auth tuple
         return f"Transport({self.base_url!r}, api={self.api!r})"
 
+    @property
+    def api(self) -> str:
+        """The dialect's API name, which errors carry for their config-key hints."""
+        return self.dialect.api
+
     def close(self) -> None:
         self._session.close()
 
@@ -202,14 +195,9 @@ class Transport:
         """``path`` (starting with ``/``) joined onto the base URL."""
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    def pace(self, bucket_name: str, rate_per_second: float, burst: int) -> float:
-        """Wait for a token of the process-wide bucket ``bucket_name``; returns seconds waited."""
-        with _BUCKETS_LOCK:
-            bucket = _BUCKETS.get(bucket_name)
-            if bucket is None:
-                bucket = _TokenBucket(rate_per_second * PACING_HEADROOM, burst)
-                _BUCKETS[bucket_name] = bucket
-        return bucket.take()
+    def pace(self, budget: Budget) -> float:
+        """Wait for a token of ``budget`` from this transport's pacer; returns seconds waited."""
+        return self.pacer.take(budget)
 
     def request(
         self,
@@ -288,8 +276,8 @@ class Transport:
                 continue
             if response.status_code in ok:
                 return response
-            details = self.error_details(response)
-            rate_limited = self._is_rate_limited(response, details)
+            details = self.dialect.error_details(response.content)
+            rate_limited = self.dialect.is_rate_limited(response.status_code, details)
             if rate_limited or (idempotent and response.status_code in RETRY_STATUSES):
                 delay = self._retry_delay(response, attempt)
                 if self._may_retry(attempt, waited, delay):
@@ -337,8 +325,10 @@ class Transport:
             except ValueError:
                 value = None
             if value is not None:
-                if self.api == "catapult" or value > _EPOCH_MS_THRESHOLD:
-                    value /= 1000.0
+                ticks = (
+                    1000.0 if value > _EPOCH_MS_THRESHOLD else self.dialect.reset_ticks_per_second
+                )
+                value /= ticks
                 return max(0.0, value - time.time()) + RESET_MARGIN_SECONDS
         after = headers.get("Retry-After")
         if after:
@@ -358,21 +348,7 @@ class Transport:
         if delay > 0:
             time.sleep(delay)
 
-    def _is_rate_limited(self, response: requests.Response, details: Sequence[ErrorDetail]) -> bool:
-        if response.status_code == 429:
-            return True
-        return (
-            self.api == "catapult"
-            and response.status_code == 403
-            and any(d.code in CATAPULT_RATE_LIMIT_CODES for d in details)
-        )
-
     # -- errors -------------------------------------------------------------------------
-
-    def error_details(self, response: requests.Response) -> list[ErrorDetail]:
-        if self.api == "catapult":
-            return catapult_error_details(response.content)
-        return dashboard_error_details(response.content)
 
     @staticmethod
     def _error(
@@ -382,7 +358,7 @@ class Transport:
         details: Sequence[ErrorDetail],
         rate_limited: bool,
         attempt: int,
-        api: Api,
+        api: str,
     ) -> BandwidthError:
         status = response.status_code
         cls = RateLimited if rate_limited else error_for_status(status)
@@ -390,58 +366,6 @@ class Transport:
         if rate_limited or status in RETRY_STATUSES:
             reason = f"{reason} (after {attempt} attempt(s))".strip()
         return cls(reason, status=status, method=method, path=where, details=details, api=api)
-
-
-def dashboard_error_details(body: bytes | None) -> list[ErrorDetail]:
-    """Every code/description in a Dashboard error body, whatever its shape (API doc 1.5).
-
-    Covers ``ResponseStatus > ErrorCode, Description`` (also without ``ErrorCode``), repeated
-    flat ``Errors > Code, Description``, ``ErrorList > Error``, ``Error > Code, Description``
-    and ``resultCode``/``resultMessage``; an empty or unparseable body yields no details.
-    """
-    if not body or not body.strip():
-        return []
-    try:
-        root = _xml.parse(body)
-    except _xml.UnsafeXmlError:
-        return []
-    details: list[ErrorDetail] = []
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        description = _xml.child_text(node, "Description")
-        code = _xml.child_text(node, "ErrorCode") or _xml.child_text(node, "Code")
-        if description and (code or node.tag == "ResponseStatus"):
-            tns = tuple(_xml.texts(_first_child(node, "TelephoneNumbers"), "TelephoneNumber"))
-            details.append(ErrorDetail(code, description, tns))
-            continue
-        result_code = _xml.child_text(node, "resultCode")
-        message = _xml.child_text(node, "resultMessage")
-        if result_code and result_code != "0" and message:
-            details.append(ErrorDetail(result_code, message))
-    return details
-
-
-def _first_child(node: Any, name: str) -> Any:
-    children = _xml.children_named(node, name)
-    return children[0] if children else None
-
-
-def catapult_error_details(body: bytes | None) -> list[ErrorDetail]:
-    """``{category, code, message, details}`` as one detail; the 429 body has no ``message``."""
-    if not body or not body.strip():
-        return []
-    try:
-        payload = jsonlib.loads(body)
-    except ValueError:
-        return []
-    if not isinstance(payload, dict):
-        return []
-    code = payload.get("code")
-    message = payload.get("message") or payload.get("category") or "no message"
-    if code is None and "message" not in payload:
-        return []
-    return [ErrorDetail(str(code) if code is not None else None, str(message))]
 
 
 def id_from_location(response: requests.Response) -> str:
@@ -456,17 +380,3 @@ def id_from_location(response: requests.Response) -> str:
             path=urlsplit(response.url).path or None,
         )
     return segment
-
-
-_SHARED: dict[tuple[str, str, str, str], Transport] = {}
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_transport(base_url: str, auth: tuple[str, str], api: Api) -> Transport:
-    """The process-wide transport for this API, URL and login (one session per API per process)."""
-    key = (api, base_url.rstrip("/"), auth[0], auth[1])
-    with _SHARED_LOCK:
-        transport = _SHARED.get(key)
-        if transport is None:
-            transport = _SHARED[key] = Transport(base_url, auth, api)
-        return transport

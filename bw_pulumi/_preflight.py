@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ._numbers import to_ten_digits
-from .clients.dashboard import DashboardClient
+from ._runtime import RUNTIME
 from .config import SETTINGS_KEYS, Settings
 from .errors import ErrorDetail
 from .resources._import_checks import positive_id
@@ -53,7 +53,7 @@ def check_importability(
     """
     site_id, sip_peer_id = _id_text("site_id", site_id), _id_text("sip_peer_id", sip_peer_id)
     settings = Settings.load(config if config is not None else _program_config())
-    client = DashboardClient.from_settings(settings)
+    client = RUNTIME.dashboard(settings)
     numbers = sorted({to_ten_digits(n) for n in telephone_numbers})
     result = client.check_importability(numbers, site_id, sip_peer_id)
     bad = {

@@ -2,7 +2,8 @@
 
 Catapult speaks JSON under ``{base_url}/v1/users/{user_id}``; creates answer 201 with a
 ``Location`` and no body (bandwidth-api.md section 9). Number imports and every
-``/applications`` call are paced to the documented budgets so bulk stacks do not storm 429s.
+``/applications`` call are paced to the budgets in :mod:`.catapult_dialect` so bulk stacks do
+not storm 429s.
 """
 
 from __future__ import annotations
@@ -15,18 +16,13 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from .._http import Transport, id_from_location, shared_transport
-from ..config import Settings
+from .._http import Transport, id_from_location
+from .._pacing import Pacer
+from .catapult_dialect import APPLICATIONS, CATAPULT, NUMBER_IMPORTS
 
 __all__ = [
-    "APPLICATIONS_BUCKET",
-    "APPLICATIONS_BURST",
-    "APPLICATIONS_PER_SECOND",
     "DASHBOARD_PROVIDER",
     "DEFAULT_PAGE_SIZE",
-    "NUMBER_IMPORTS_BUCKET",
-    "NUMBER_IMPORTS_BURST",
-    "NUMBER_IMPORTS_PER_SECOND",
     "RATE_SCALE_ENV",
     "ApplicationInfo",
     "CatapultClient",
@@ -38,16 +34,9 @@ __all__ = [
     "rate_scale",
 ]
 
-#: "/applications: Limit 1, Time Period 1000 ms" (AP rateLimits, section 9).
-APPLICATIONS_BUCKET = "catapult-applications"
-APPLICATIONS_PER_SECOND = 1.0
-APPLICATIONS_BURST = 1
-#: POST /phoneNumbers is an "Order Number Request": 100 per minute, burst 800 (section 9).
-NUMBER_IMPORTS_BUCKET = "catapult-number-imports"
-NUMBER_IMPORTS_PER_SECOND = 100 / 60
-NUMBER_IMPORTS_BURST = 800
-#: Multiplies both pacing rates (bursts stay): only for an emulator whose budgets are scaled the
-#: same way (``POST /_emulator/limits {"scale": ...}``, the benchmark); never set it in production.
+#: Multiplies the rates of both pacing budgets (``catapult_dialect``; bursts stay): only for an
+#: emulator whose budgets are scaled the same way (``POST /_emulator/limits {"scale": ...}``,
+#: the benchmark); never set it in production.
 RATE_SCALE_ENV = "BW_PULUMI_RATE_SCALE"
 #: Catapult's maximum page size (default 25).
 DEFAULT_PAGE_SIZE = 1000
@@ -207,31 +196,27 @@ class CatapultClient:
         api_secret: str,
         *,
         transport: Transport | None = None,
+        pacer: Pacer | None = None,
         pacing: bool = True,
     ) -> None:
+        """``pacer`` is shared where budgets span clients (the runtime registry's); ignored when
+        a ``transport`` is given, which brings its own."""
         self.base_url = base_url.rstrip("/")
         self.user_id = user_id
-        self.transport = transport or Transport(self.base_url, (api_token, api_secret), "catapult")
+        self.transport = transport or Transport(
+            self.base_url, (api_token, api_secret), CATAPULT, pacer=pacer
+        )
         self.pacing = pacing
 
     def __repr__(self) -> str:
         return f"CatapultClient({self.base_url!r}, user_id={self.user_id!r})"
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> CatapultClient:
-        """A client on the process-wide Catapult transport for these settings."""
-        user_id, token, secret = settings.catapult_credentials()
-        transport = shared_transport(settings.catapult_url, (token, secret), "catapult")
-        return cls(settings.catapult_url, user_id, token, secret, transport=transport)
 
     def _path(self, *segments: str) -> str:
         return "/".join(["/v1/users", quote(self.user_id, safe=""), *segments])
 
     def _pace_applications(self) -> None:
         if self.pacing:
-            self.transport.pace(
-                APPLICATIONS_BUCKET, APPLICATIONS_PER_SECOND * rate_scale(), APPLICATIONS_BURST
-            )
+            self.transport.pace(APPLICATIONS.scaled(rate_scale()))
 
     def _iterate(
         self, path: str, params: dict[str, object], pace: bool
@@ -309,11 +294,7 @@ class CatapultClient:
             password=password,
         )
         if self.pacing:
-            self.transport.pace(
-                NUMBER_IMPORTS_BUCKET,
-                NUMBER_IMPORTS_PER_SECOND * rate_scale(),
-                NUMBER_IMPORTS_BURST,
-            )
+            self.transport.pace(NUMBER_IMPORTS.scaled(rate_scale()))
         response = self.transport.request(
             "POST", self._path("phoneNumbers"), json=body, headers=_JSON_HEADERS
         )

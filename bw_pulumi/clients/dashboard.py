@@ -15,9 +15,9 @@ import requests
 from lxml import etree
 
 from .. import _xml
-from .._http import Transport, id_from_location, shared_transport
-from ..config import Settings
+from .._http import Transport, id_from_location
 from ..errors import ErrorDetail, NotFound, ValidationError
+from .dashboard_dialect import DASHBOARD
 from .dashboard_models import (
     Address,
     CheckerResult,
@@ -89,17 +89,10 @@ class DashboardClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.account_id = account_id
-        self.transport = transport or Transport(self.base_url, (username, password), "dashboard")
+        self.transport = transport or Transport(self.base_url, (username, password), DASHBOARD)
 
     def __repr__(self) -> str:
         return f"DashboardClient({self.base_url!r}, account_id={self.account_id!r})"
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DashboardClient:
-        """A client on the process-wide Dashboard transport for these settings."""
-        account_id, username, password = settings.dashboard_credentials()
-        transport = shared_transport(settings.dashboard_url, (username, password), "dashboard")
-        return cls(settings.dashboard_url, account_id, username, password, transport=transport)
 
     def _path(self, *segments: str) -> str:
         tail = "/".join(quote(s, safe="") for s in segments)

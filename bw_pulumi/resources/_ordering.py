@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._runtime import RUNTIME
 from .._wait import CountProgress, WaitProgress, format_seconds, wait_for_status
 from ..clients.dashboard import (
     DashboardClient,
@@ -27,7 +28,7 @@ from ..clients.dashboard import (
     RemoveOrder,
 )
 from ..errors import ErrorDetail, OrderError, ServerError, TransportError
-from ._provider import IN_SERVICE, log
+from ._provider import log
 
 __all__ = [
     "ALREADY_ABSENT_CODE",
@@ -138,12 +139,14 @@ def check_in_service(
     fresh: bool = False,
     max_age: float | None = None,
 ) -> dict[str, bool]:
-    """``IN_SERVICE.lookup_many`` with count lines for big batches (``what`` names the work)."""
+    """In-service ``lookup_many`` with count lines for big batches (``what`` names the work)."""
     numbers = list(dict.fromkeys(tns))
     template = f"{what}: checked {{done}}/{{total}} numbers against the in-service list"
     counter = CountProgress(log, template, len(numbers))
     tally = _Tally(counter)
-    answers = IN_SERVICE.lookup_many(client, numbers, fresh=fresh, max_age=max_age, progress=tally)
+    answers = RUNTIME.in_service.lookup_many(
+        client, numbers, fresh=fresh, max_age=max_age, progress=tally
+    )
     counter.finish(tally.count)
     return answers
 
@@ -171,7 +174,7 @@ def confirm_in_service(
     confirmed: list[str] = []
     delay = 0.2
     while True:
-        answers = IN_SERVICE.lookup_many(client, pending, fresh=True, progress=tally)
+        answers = RUNTIME.in_service.lookup_many(client, pending, fresh=True, progress=tally)
         confirmed += [tn for tn in pending if answers[tn] == expect]
         pending = [tn for tn in pending if answers[tn] != expect]
         if not pending or clock() >= deadline:

@@ -1,17 +1,14 @@
 """Plumbing shared by every provider: configuration, shared clients, diff and check helpers.
 
 Providers are pickled into state by reference and configured in the plugin process, so they hold
-no state of their own: settings, HTTP sessions and caches live in this module, one per process,
-shared by the engine's four worker threads.
+no state of their own: settings, HTTP sessions and caches live in the runtime registry
+(:mod:`bw_pulumi._runtime`), one per process, shared by the engine's four worker threads.
 """
 
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pulumi
@@ -19,18 +16,16 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, Resource,
 from pulumi.output import Unknown
 
 from .._display import install_error_display
+from .._runtime import RUNTIME
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..config import SETTINGS_KEYS, Settings
 from ..errors import ConfigError, Forbidden, NotFound
 
 __all__ = [
-    "IN_SERVICE",
-    "IN_SERVICE_CACHE_SECONDS",
     "READ_CACHE_SECONDS",
     "BaseProvider",
     "Failures",
-    "InServiceCache",
     "as_text",
     "diff_props",
     "get_resource",
@@ -40,20 +35,8 @@ __all__ = [
 ]
 
 PROVIDER_KEY = "__provider"
-#: How long an in-service answer is reused inside one provider process (order -> bindings). A
-#: provider process serves one operation, and with 1000 numbers the engine takes minutes between
-#: the order's confirmation and the last binding (bench/: ~3 min), so 120 s cost ~160 repeats.
-IN_SERVICE_CACHE_SECONDS = 900.0
 #: Reads (refresh) accept only answers this recent: the same refresh, never an older operation.
 READ_CACHE_SECONDS = 15.0
-#: Parallel per-number lookups inside one provider call (the HTTP pool holds more than this).
-LOOKUP_CONCURRENCY = 8
-
-_clients_lock = threading.Lock()
-_dashboard_clients: dict[tuple[str, ...], DashboardClient] = {}
-_catapult_clients: dict[tuple[str, ...], CatapultClient] = {}
-#: (api, base URL, account or user) whose own collection has answered in this process.
-_reachable: set[tuple[str, str, str]] = set()
 
 
 def is_unknown(value: object) -> bool:
@@ -84,92 +67,6 @@ class Failures(list[CheckFailure]):
         self.append(CheckFailure(prop, reason))
 
 
-class InServiceCache:
-    """Process-wide memory of ``GET /inserviceNumbers/{tn}`` answers.
-
-    ImportTnOrder confirms its numbers in service and the PhoneNumber bindings of the same run
-    need the same answers: sharing them halves the Dashboard traffic of a large ``up``.
-    """
-
-    def __init__(self, ttl: float = IN_SERVICE_CACHE_SECONDS) -> None:
-        self._ttl = ttl
-        self._lock = threading.Lock()
-        self._answers: dict[tuple[int, str], tuple[bool, float]] = {}
-
-    def put(self, client: DashboardClient, tn: str, in_service: bool) -> None:
-        with self._lock:
-            self._answers[(id(client), tn)] = (in_service, time.monotonic())
-
-    def clear(self) -> None:
-        """Forget every answer (a new provider process starts empty)."""
-        with self._lock:
-            self._answers.clear()
-
-    def get(self, client: DashboardClient, tn: str, max_age: float | None = None) -> bool | None:
-        """The remembered answer for ``tn`` on ``client``'s account, if younger than max_age."""
-        with self._lock:
-            hit = self._answers.get((id(client), tn))
-        limit = self._ttl if max_age is None else max_age
-        if hit is None or time.monotonic() - hit[1] > limit:
-            return None
-        return hit[0]
-
-    def lookup(
-        self,
-        client: DashboardClient,
-        tn: str,
-        *,
-        fresh: bool = False,
-        max_age: float | None = None,
-    ) -> bool:
-        cached = None if fresh else self.get(client, tn, max_age)
-        if cached is not None:
-            return cached
-        answer = client.is_in_service(tn)
-        self.put(client, tn, answer)
-        return answer
-
-    def lookup_many(
-        self,
-        client: DashboardClient,
-        tns: Iterable[str],
-        *,
-        fresh: bool = False,
-        max_age: float | None = None,
-        progress: Callable[[str, bool], None] | None = None,
-    ) -> dict[str, bool]:
-        """Answers for many numbers, a few lookups at a time (one round trip each).
-
-        ``progress`` sees each answer as it arrives, in order and in the calling thread, so bulk
-        work can report counts without locking.
-        """
-        numbers = list(dict.fromkeys(tns))
-        if len(numbers) <= 1:
-            answers: Iterable[bool] = (
-                self.lookup(client, tn, fresh=fresh, max_age=max_age) for tn in numbers
-            )
-            return _collect(numbers, answers, progress)
-        with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY) as pool:
-            answers = pool.map(
-                lambda tn: self.lookup(client, tn, fresh=fresh, max_age=max_age), numbers
-            )
-            return _collect(numbers, answers, progress)
-
-
-def _collect(
-    numbers: list[str], answers: Iterable[bool], progress: Callable[[str, bool], None] | None
-) -> dict[str, bool]:
-    collected: dict[str, bool] = {}
-    for tn, answer in zip(numbers, answers, strict=True):
-        collected[tn] = answer
-        if progress is not None:
-            progress(tn, answer)
-    return collected
-
-
-IN_SERVICE = InServiceCache()
-
-
 class BaseProvider(ResourceProvider):
     """Configuration and clients; pickles to a bare class reference (no settings, no secrets)."""
 
@@ -183,38 +80,18 @@ class BaseProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the plugin before any provider call: errors from here on read as one message.
         install_error_display()
-        self._settings = Settings.load(
-            {key: req.config.get(key) for key, _ in SETTINGS_KEYS.values()}
-        )
+        settings = Settings.load({key: req.config.get(key) for key, _ in SETTINGS_KEYS.values()})
+        RUNTIME.configure(self, settings)
 
     @property
     def settings(self) -> Settings:
-        settings = getattr(self, "_settings", None)
-        if settings is None:  # called directly in tests, or by an engine that skipped Configure
-            settings = self._settings = Settings.load()
-        return settings
+        return RUNTIME.settings(self)
 
     def dashboard(self) -> DashboardClient:
-        account_id, username, password = self.settings.dashboard_credentials()
-        key = (self.settings.dashboard_url, account_id, username, password)
-        with _clients_lock:
-            client = _dashboard_clients.get(key)
-            if client is None:
-                client = DashboardClient(
-                    self.settings.dashboard_url, account_id, username, password
-                )
-                _dashboard_clients[key] = client
-            return client
+        return RUNTIME.dashboard(self.settings)
 
     def catapult(self) -> CatapultClient:
-        user_id, token, secret = self.settings.catapult_credentials()
-        key = (self.settings.catapult_url, user_id, token, secret)
-        with _clients_lock:
-            client = _catapult_clients.get(key)
-            if client is None:
-                client = CatapultClient(self.settings.catapult_url, user_id, token, secret)
-                _catapult_clients[key] = client
-            return client
+        return RUNTIME.catapult(self.settings)
 
     def confirm_gone(self, api: str) -> None:
         """Raise unless a 404 from ``api`` can mean "this object is gone".
@@ -235,9 +112,8 @@ class BaseProvider(ResourceProvider):
             probe = lambda: next(catapult.list_numbers(page_size=1), None)  # noqa: E731
             where = f"user {catapult.user_id} at {catapult.base_url}"
             settings = "bandwidth:catapultUrl and bandwidth:userId"
-        with _clients_lock:
-            if key in _reachable:
-                return
+        if RUNTIME.is_reachable(key):
+            return
         try:
             probe()
         except Forbidden:
@@ -247,8 +123,7 @@ class BaseProvider(ResourceProvider):
                 f"Bandwidth answers 404 even for {where}, so its 404 for this object cannot mean "
                 f"that the object is gone; check {settings}"
             ) from None
-        with _clients_lock:
-            _reachable.add(key)
+        RUNTIME.mark_reachable(key)
 
 
 R = TypeVar("R", bound=Resource)

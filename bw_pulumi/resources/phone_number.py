@@ -13,11 +13,11 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from .._numbers import InvalidNumber, to_e164, to_ten_digits
+from .._runtime import RUNTIME
 from ..clients.catapult import NumberInfo
 from ..errors import BwPulumiError, Conflict, NotFound
 from ._create_retry import create_or_resume
 from ._provider import (
-    IN_SERVICE,
     READ_CACHE_SECONDS,
     BaseProvider,
     Failures,
@@ -87,7 +87,7 @@ class PhoneNumberProvider(BaseProvider):
             if adopted is not None:
                 return adopted
         account_id, username, password = self.settings.dashboard_credentials()
-        if not IN_SERVICE.lookup(self.dashboard(), to_ten_digits(number)):
+        if not RUNTIME.in_service.lookup(self.dashboard(), to_ten_digits(number)):
             self.confirm_gone("dashboard")  # a wrong URL would 404 every number too
             raise NumberNotInService(
                 f"{number} is not in service on Dashboard account {account_id}, so Catapult "
@@ -125,7 +125,7 @@ class PhoneNumberProvider(BaseProvider):
         self._converge(live, app_id, name)
         if name is None and live.name is not None:
             inputs["name"] = live.name  # adoption fills what the program leaves open
-        in_service = IN_SERVICE.lookup(self.dashboard(), to_ten_digits(number), fresh=True)
+        in_service = RUNTIME.in_service.lookup(self.dashboard(), to_ten_digits(number), fresh=True)
         if not in_service:
             log(f"adopted {number}, which is not in service on the Dashboard account")
         return CreateResult(live.number_id, _outputs(inputs, live.number_id, in_service))
@@ -172,7 +172,7 @@ class PhoneNumberProvider(BaseProvider):
             self.confirm_gone("catapult")
             return ReadResult(None, {})
         state = user_props(props)
-        in_service = IN_SERVICE.lookup(
+        in_service = RUNTIME.in_service.lookup(
             self.dashboard(), to_ten_digits(live.number), max_age=READ_CACHE_SECONDS
         )
         inputs = {k: state[k] for k in _INPUTS if k in state}

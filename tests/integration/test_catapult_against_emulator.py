@@ -8,6 +8,7 @@ import pytest
 
 from bw_pulumi._http import Transport
 from bw_pulumi.clients import CatapultClient, DashboardClient
+from bw_pulumi.clients.catapult_dialect import CATAPULT
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import (
     BandwidthError,
@@ -203,7 +204,7 @@ def test_emulated_429s_are_retried_until_success(emu: Emulator, client: Catapult
 
 def test_persistent_429s_end_in_rate_limited(emu: Emulator) -> None:
     transport = Transport(
-        emu.catapult_url, (emu.api_token, emu.api_secret), "catapult", max_total_wait=2.0
+        emu.catapult_url, (emu.api_token, emu.api_secret), CATAPULT, max_total_wait=2.0
     )
     capped = CatapultClient(
         emu.catapult_url,

@@ -12,7 +12,7 @@ from pulumi.dynamic.config import Config
 from bw_pulumi.clients.catapult import CatapultClient
 from bw_pulumi.clients.dashboard import DashboardClient
 from bw_pulumi.emulator import Emulator
-from bw_pulumi.resources._provider import IN_SERVICE, BaseProvider
+from bw_pulumi.resources._provider import BaseProvider
 
 P = TypeVar("P", bound=BaseProvider)
 
@@ -31,7 +31,6 @@ SUBSCRIBER = {
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
     # Orders settle as soon as they are read: provider tests never wait on a wall clock.
-    IN_SERVICE.clear()  # each test is a fresh provider process
     with Emulator(processing_seconds=0) as emulator:
         yield emulator
 

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from pulumi.dynamic import CreateResult
 
-from bw_pulumi import _http
 from bw_pulumi.clients.catapult import RATE_SCALE_ENV
 from bw_pulumi.clients.dashboard import SubscriptionSpec
 from bw_pulumi.emulator import Emulator
@@ -92,7 +91,6 @@ KINDS = {
 def unpaced(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A fresh provider process with pacing sped up: the emulator enforces no budgets here."""
     monkeypatch.setenv(RATE_SCALE_ENV, "100")
-    monkeypatch.setattr(_http, "_BUCKETS", {})
     yield
 
 

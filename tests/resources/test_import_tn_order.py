@@ -9,12 +9,12 @@ import pytest
 from pulumi.output import Unknown
 
 from bw_pulumi import ImportTnOrderProvider, check_importability
+from bw_pulumi._runtime import reset
 from bw_pulumi._wait import wait_for_status
 from bw_pulumi.clients.dashboard import Address, ImportOrder, ImportOrderRequest
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import AdoptionMismatch, OrderError, OrderTimeout
 from bw_pulumi.resources import _ordering
-from bw_pulumi.resources._provider import IN_SERVICE
 from bw_pulumi.resources.import_tn_order import default_customer_order_id
 
 from .conftest import SUBSCRIBER, configured, dashboard, order_inputs
@@ -319,7 +319,8 @@ def test_refresh_drops_number_removed_out_of_band_and_up_reimports_it(emu: Emula
     created = provider.create(inputs)
     removal = dashboard(emu).create_remove_order([B], "portal")
     assert removal.order_id
-    IN_SERVICE.clear()  # a refresh runs in a new provider process, with nothing cached
+    reset()  # a refresh runs in a new provider process, with nothing cached
+    provider = _provider(emu)
     read = provider.read(created.id, created.outs)
     assert read.outs["imported_numbers"] == [A]
     assert read.inputs["telephone_numbers"] == [A]
@@ -334,8 +335,8 @@ def test_refresh_reports_gone_when_no_number_remains(emu: Emulator) -> None:
     provider = _provider(emu)
     created = provider.create(_checked(provider, order_inputs([A])))
     dashboard(emu).create_remove_order([A], "portal")
-    IN_SERVICE.clear()  # a refresh runs in a new provider process, with nothing cached
-    assert provider.read(created.id, created.outs).id is None
+    reset()  # a refresh runs in a new provider process, with nothing cached
+    assert _provider(emu).read(created.id, created.outs).id is None
 
 
 def test_refresh_right_after_create_changes_nothing(emu: Emulator) -> None:

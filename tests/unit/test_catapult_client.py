@@ -4,17 +4,21 @@ fixtures parsed through the client, Link paging, pacing and error mapping."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 
 import pytest
 from _replay_server import Recorded, ReplayServer, Reply, fixture, json_reply, serve
+from pytest_mock import MockerFixture
 
+from bw_pulumi import _pacing
 from bw_pulumi._http import Transport
+from bw_pulumi._pacing import PACING_HEADROOM, Budget
+from bw_pulumi._runtime import RUNTIME
 from bw_pulumi.clients import CatapultClient
-from bw_pulumi.clients import catapult as catapult_module
+from bw_pulumi.clients.catapult_dialect import APPLICATIONS, CATAPULT, NUMBER_IMPORTS
 from bw_pulumi.config import Settings
 from bw_pulumi.errors import Conflict, NotFound
+from tests.fake_clock import FakeClock
 
 USER = "u-abc123"
 BASE = f"/v1/users/{USER}"
@@ -136,17 +140,18 @@ def test_delete_application_sends_delete(server: ReplayServer, client: CatapultC
     assert (server.last.method, server.last.path) == ("DELETE", f"{BASE}/applications/a-1")
 
 
-def test_application_calls_are_paced_at_the_documented_rate(server: ReplayServer) -> None:
+def test_application_calls_are_paced_at_the_documented_rate(
+    server: ReplayServer, mocker: MockerFixture
+) -> None:
+    clock = FakeClock(frozen=True)
+    mocker.patch.object(_pacing, "time", clock)
     paced = CatapultClient(server.url, USER, "t", "s")
-    bucket = catapult_module.APPLICATIONS_BUCKET
     server.script(Reply(200))
-    started = time.monotonic()
     paced.delete_application("a-1")
     paced.delete_application("a-2")
-    elapsed = time.monotonic() - started
-    # A shared process-wide bucket: the second call waits for the 1/s budget (burst 1).
-    assert catapult_module.APPLICATIONS_PER_SECOND == 1.0 and bucket == "catapult-applications"
-    assert elapsed >= 1.0 / catapult_module.APPLICATIONS_PER_SECOND - 0.6
+    # The second call waits for the 1/s budget (burst 1), less the pacing headroom.
+    assert Budget("catapult-applications", 1.0, 1) == APPLICATIONS
+    assert clock.sleeps == [pytest.approx(1.0 / PACING_HEADROOM)]
 
 
 # -- phone numbers ------------------------------------------------------------------------------
@@ -188,19 +193,19 @@ def test_import_number_conflict_names_code_but_never_the_password(
 
 
 def test_import_number_is_paced_by_the_number_imports_bucket(server: ReplayServer) -> None:
-    transport = Transport(server.url, ("t", "s"), "catapult")
-    seen: list[tuple[str, float, int]] = []
+    transport = Transport(server.url, ("t", "s"), CATAPULT)
+    seen: list[Budget] = []
     original = transport.pace
 
-    def spy(name: str, rate: float, burst: int) -> float:
-        seen.append((name, rate, burst))
-        return original(name, rate, burst)
+    def spy(budget: Budget) -> float:
+        seen.append(budget)
+        return original(budget)
 
     transport.pace = spy  # type: ignore[method-assign]
     paced = CatapultClient(server.url, USER, "t", "s", transport=transport)
     server.script(Reply(201, headers={"Location": "/n-1"}))
     paced.import_number("+14352154439", "a-1", account_id="9", username="u", password="p")
-    assert seen == [("catapult-number-imports", 100 / 60, 800)]
+    assert seen == [NUMBER_IMPORTS] == [Budget("catapult-number-imports", 100 / 60, 800)]
 
 
 def test_get_number_by_e164_url_encodes_the_plus(
@@ -279,7 +284,7 @@ def test_send_message_posts_from_to_text_and_returns_id(
     assert body(server.last) == {"from": "+19195551212", "to": "+19195550000", "text": "hello"}
 
 
-def test_from_settings_shares_one_transport_and_hides_secret(server: ReplayServer) -> None:
+def test_the_runtime_shares_one_client_per_login_and_hides_secret(server: ReplayServer) -> None:
     settings = Settings.load(
         {
             "bandwidth:userId": USER,
@@ -289,8 +294,8 @@ def test_from_settings_shares_one_transport_and_hides_secret(server: ReplayServe
         },
         env={},
     )
-    one, two = CatapultClient.from_settings(settings), CatapultClient.from_settings(settings)
-    assert one.transport is two.transport
+    one, two = RUNTIME.catapult(settings), RUNTIME.catapult(settings)
+    assert one is two
     assert "api-secret-xyz" not in repr(one)
 
 

@@ -10,6 +10,7 @@ import pytest
 from _replay_server import Recorded, ReplayServer, Reply, fixture, serve, xml_reply
 
 from bw_pulumi import _xml
+from bw_pulumi._runtime import RUNTIME
 from bw_pulumi.clients import (
     Address,
     DashboardClient,
@@ -725,7 +726,7 @@ def test_external_tns_list_entries_parse_with_sip_peer_after_errors() -> None:
 # -- construction -------------------------------------------------------------------------------
 
 
-def test_from_settings_uses_configured_base_and_shares_the_transport(server: ReplayServer) -> None:
+def test_the_runtime_client_uses_configured_base_and_is_shared(server: ReplayServer) -> None:
     settings = Settings.load(
         {
             "bandwidth:accountId": ACC,
@@ -735,9 +736,9 @@ def test_from_settings_uses_configured_base_and_shares_the_transport(server: Rep
         },
         env={},
     )
-    one = DashboardClient.from_settings(settings)
-    two = DashboardClient.from_settings(settings)
-    assert one.transport is two.transport
+    one = RUNTIME.dashboard(settings)
+    two = RUNTIME.dashboard(settings)
+    assert one is two
     assert "pw-secret" not in repr(one)
     server.script(Reply(200))
     assert one.is_in_service("9195041533")

@@ -1,26 +1,27 @@
-"""The transport against a real local HTTP server: retries, rate limits, errors, pacing."""
+"""The transport against a real local HTTP server: retries, rate limits, errors, pacing.
+
+Waits are never taken: the transport's clock is a :class:`FakeClock` (patched over
+``bw_pulumi._http.time``) and the tests assert the waits it asked for.
+"""
 
 from __future__ import annotations
 
 import json
-import math
 import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-from _replay_server import DROP, Recorded, ReplayServer, Reply, fixture, serve, xml_reply
+from _replay_server import DROP, ReplayServer, Reply, fixture, serve, xml_reply
+from pytest_mock import MockerFixture
 
-from bw_pulumi import _http
-from bw_pulumi._http import (
-    USER_AGENT,
-    Transport,
-    catapult_error_details,
-    dashboard_error_details,
-    id_from_location,
-    shared_transport,
-)
+from bw_pulumi import _http, _pacing
+from bw_pulumi._http import RESET_MARGIN_SECONDS, USER_AGENT, Transport, id_from_location
+from bw_pulumi._pacing import PACING_HEADROOM, Budget, Pacer
+from bw_pulumi._runtime import RUNTIME
+from bw_pulumi.clients.catapult_dialect import CATAPULT, catapult_error_details
+from bw_pulumi.clients.dashboard_dialect import DASHBOARD, dashboard_error_details
+from bw_pulumi.config import Settings
 from bw_pulumi.errors import (
     BandwidthError,
     Conflict,
@@ -33,8 +34,7 @@ from bw_pulumi.errors import (
     Unauthorized,
     ValidationError,
 )
-
-TOLERANCE = 0.05
+from tests.fake_clock import FakeClock
 
 
 @pytest.fixture
@@ -42,12 +42,20 @@ def server() -> Iterator[ReplayServer]:
     yield from serve()
 
 
+@pytest.fixture
+def clock(mocker: MockerFixture) -> FakeClock:
+    """The transport's waits, recorded instead of taken."""
+    fake = FakeClock()
+    mocker.patch.object(_http, "time", fake)
+    return fake
+
+
 def dashboard(server: ReplayServer, **kw: object) -> Transport:
-    return Transport(server.url + "/api", ("login-4e7b", "s3cret-pass"), "dashboard", **kw)  # type: ignore[arg-type]
+    return Transport(server.url + "/api", ("login-4e7b", "s3cret-pass"), DASHBOARD, **kw)  # type: ignore[arg-type]
 
 
 def catapult(server: ReplayServer, **kw: object) -> Transport:
-    return Transport(server.url, ("token", "s3cret-api"), "catapult", **kw)  # type: ignore[arg-type]
+    return Transport(server.url, ("token", "s3cret-api"), CATAPULT, **kw)  # type: ignore[arg-type]
 
 
 # -- basics -----------------------------------------------------------------------------------
@@ -69,7 +77,7 @@ def test_read_timeout_becomes_transport_error_without_leaking_host() -> None:
     try:
         port = listener.getsockname()[1]
         transport = Transport(
-            f"http://127.0.0.1:{port}", ("u", "p"), "dashboard", timeout=(1.0, 0.2), max_attempts=1
+            f"http://127.0.0.1:{port}", ("u", "p"), DASHBOARD, timeout=(1.0, 0.2), max_attempts=1
         )
         with pytest.raises(TransportError) as info:
             transport.request("GET", "/accounts/1/inserviceNumbers?secretQuery=1")
@@ -103,27 +111,46 @@ def test_missing_location_is_a_bandwidth_error(server: ReplayServer) -> None:
         id_from_location(dashboard(server).request("POST", "/x"))
 
 
-def test_shared_transport_is_one_per_api_url_and_login() -> None:
-    login = ("u", "hunter2-pw")
-    one = shared_transport("http://127.0.0.1:9/api", login, "dashboard")
-    assert shared_transport("http://127.0.0.1:9/api/", login, "dashboard") is one
-    assert shared_transport("http://127.0.0.1:9/api", login, "catapult") is not one
-    assert "hunter2-pw" not in repr(one)
+def _settings(dashboard_url: str) -> Settings:
+    config = {
+        "bandwidth:accountId": "9",
+        "bandwidth:username": "u",
+        "bandwidth:password": "hunter2-pw",
+        "bandwidth:dashboardUrl": dashboard_url,
+        "bandwidth:userId": "u-1",
+        "bandwidth:apiToken": "t",
+        "bandwidth:apiSecret": "hunter2-pw",
+        "bandwidth:catapultUrl": "http://127.0.0.1:9",
+    }
+    return Settings.load(config, env={})
+
+
+def test_the_runtime_keeps_one_client_and_session_per_api_url_and_login() -> None:
+    one = RUNTIME.dashboard(_settings("http://127.0.0.1:9/api"))
+    assert RUNTIME.dashboard(_settings("http://127.0.0.1:9/api/")) is one
+    catapult = RUNTIME.catapult(_settings("http://127.0.0.1:9/api"))
+    assert catapult.transport is not one.transport
+    assert catapult.transport.pacer is RUNTIME.pacer  # Catapult budgets are per user
+    assert "hunter2-pw" not in repr(one) + repr(one.transport) + repr(catapult)
 
 
 # -- retries ----------------------------------------------------------------------------------
 
 
-def test_dashboard_429_waits_until_reset_given_in_epoch_seconds(server: ReplayServer) -> None:
-    reset = math.ceil(time.time() + 1)
-    server.script(Reply(429, headers={"X-RateLimit-Reset": str(reset)}), Reply(200, b""))
+def test_dashboard_429_waits_until_reset_given_in_epoch_seconds(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    reset = clock.now + 2
+    server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(reset))}), Reply(200, b""))
     dashboard(server).request("GET", "/accounts/1/subscriptions")
     assert len(server.requests) == 2
-    assert server.requests[1].at >= reset - TOLERANCE
+    assert clock.sleeps == [pytest.approx(2 + RESET_MARGIN_SECONDS)]
 
 
-def test_catapult_429_waits_until_reset_given_in_epoch_milliseconds(server: ReplayServer) -> None:
-    reset_ms = int((time.time() + 1.0) * 1000)
+def test_catapult_429_waits_until_reset_given_in_epoch_milliseconds(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    reset_ms = int((clock.now + 1.5) * 1000)
     body = fixture("catapult_error_429.http.txt").split(b"\n\n", 1)[1]
     server.script(
         Reply(429, body, {"X-RateLimit-Reset": str(reset_ms), "Content-Type": "application/json"}),
@@ -131,20 +158,34 @@ def test_catapult_429_waits_until_reset_given_in_epoch_milliseconds(server: Repl
     )
     catapult(server).request("GET", "/v1/users/u-1/phoneNumbers")
     assert len(server.requests) == 2
-    assert server.requests[1].at >= reset_ms / 1000 - TOLERANCE
+    assert clock.sleeps == [pytest.approx(1.5 + RESET_MARGIN_SECONDS)]
 
 
-def test_retry_after_header_is_honoured(server: ReplayServer) -> None:
+def test_a_dashboard_reset_in_milliseconds_is_still_read_as_milliseconds(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    reset_ms = int((clock.now + 3) * 1000)
+    server.script(Reply(429, headers={"X-RateLimit-Reset": str(reset_ms)}), Reply(200))
+    dashboard(server).request("GET", "/x")
+    assert clock.sleeps == [pytest.approx(3 + RESET_MARGIN_SECONDS)]
+
+
+def test_retry_after_header_is_honoured(server: ReplayServer, clock: FakeClock) -> None:
     server.script(Reply(503, headers={"Retry-After": "1"}), Reply(200))
     dashboard(server).request("GET", "/x")
-    assert server.requests[1].at - server.requests[0].at >= 1 - TOLERANCE
+    assert clock.sleeps == [1.0]
 
 
-def test_get_5xx_then_200_succeeds(server: ReplayServer) -> None:
+def test_get_5xx_then_200_succeeds_backing_off_with_jitter_under_the_cap(
+    server: ReplayServer, clock: FakeClock
+) -> None:
     server.script(Reply(503), Reply(502), Reply(500), Reply(504), Reply(200, b"done"))
     response = dashboard(server).request("GET", "/x")
     assert response.content == b"done"
     assert len(server.requests) == 5
+    ceilings = [min(_http.BACKOFF_MAX_SECONDS, _http.BACKOFF_BASE_SECONDS * 2**n) for n in range(4)]
+    assert len(clock.sleeps) == 4
+    assert all(c / 2 <= s <= c for s, c in zip(clock.sleeps, ceilings, strict=True))
 
 
 def test_post_is_not_retried_on_500(server: ReplayServer) -> None:
@@ -163,20 +204,22 @@ def test_post_is_not_retried_on_503(server: ReplayServer) -> None:
     assert len(server.requests) == 1
 
 
-def test_post_is_retried_on_429_because_it_was_not_processed(server: ReplayServer) -> None:
-    server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(time.time()))}), Reply(201))
+def test_post_is_retried_on_429_because_it_was_not_processed(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(clock.now))}), Reply(201))
     response = dashboard(server).request("POST", "/accounts/1/importTnOrders", data=b"<a/>")
     assert response.status_code == 201
     assert len(server.requests) == 2
 
 
-def test_idempotent_post_is_retried_on_503(server: ReplayServer) -> None:
+def test_idempotent_post_is_retried_on_503(server: ReplayServer, clock: FakeClock) -> None:
     server.script(Reply(503), Reply(200))
     dashboard(server).request("POST", "/accounts/1/importTnChecker", idempotent=True)
     assert len(server.requests) == 2
 
 
-def test_connection_error_is_retried_on_get(server: ReplayServer) -> None:
+def test_connection_error_is_retried_on_get(server: ReplayServer, clock: FakeClock) -> None:
     server.script(DROP, Reply(200, b"after drop"))
     assert dashboard(server).request("GET", "/x").content == b"after drop"
     assert len(server.requests) == 2
@@ -189,35 +232,32 @@ def test_connection_error_on_post_is_not_retried(server: ReplayServer) -> None:
     assert len(server.requests) == 1
 
 
-def test_retry_cap_ends_with_rate_limited_carrying_status(server: ReplayServer) -> None:
+def test_retry_cap_ends_with_rate_limited_carrying_status(
+    server: ReplayServer, clock: FakeClock
+) -> None:
     server.script(Reply(429))
-    started = time.monotonic()
     with pytest.raises(RateLimited) as info:
         dashboard(server, max_total_wait=1.0).request("GET", "/accounts/1/inserviceNumbers")
     assert info.value.status == 429
     assert info.value.method == "GET"
-    assert time.monotonic() - started < 3
-    assert len(server.requests) >= 2
+    assert sum(clock.sleeps) <= 1.0
+    assert len(server.requests) == len(clock.sleeps) + 1 >= 2
 
 
 def test_reset_beyond_the_wait_cap_gives_up_at_once_without_stalling_other_calls(
-    server: ReplayServer,
+    server: ReplayServer, clock: FakeClock
 ) -> None:
-    server.script(
-        Reply(429, headers={"X-RateLimit-Reset": str(int(time.time()) + 3600)}), Reply(200)
-    )
+    server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(clock.now) + 3600)}), Reply(200))
     transport = dashboard(server)
-    started = time.monotonic()
     with pytest.raises(RateLimited):
         transport.request("GET", "/x")
     # The next call (another worker thread's poll, say) is sent, not parked for an hour.
-    assert transport._blocked_until <= time.time()
     assert transport.request("GET", "/y").status_code == 200
-    assert time.monotonic() - started < 1
+    assert clock.sleeps == []
     assert len(server.requests) == 2
 
 
-def test_attempt_cap_ends_with_server_error(server: ReplayServer) -> None:
+def test_attempt_cap_ends_with_server_error(server: ReplayServer, clock: FakeClock) -> None:
     server.script(Reply(504))
     with pytest.raises(ServerError) as info:
         dashboard(server, max_attempts=2).request("GET", "/x")
@@ -225,7 +265,9 @@ def test_attempt_cap_ends_with_server_error(server: ReplayServer) -> None:
     assert len(server.requests) == 2
 
 
-def test_catapult_403_message_rate_limit_is_retried_like_a_429(server: ReplayServer) -> None:
+def test_catapult_403_message_rate_limit_is_retried_like_a_429(
+    server: ReplayServer, clock: FakeClock
+) -> None:
     body = json.dumps(
         {"category": "limit", "code": "message-rate-limit", "message": "Too many messages"}
     ).encode()
@@ -235,7 +277,7 @@ def test_catapult_403_message_rate_limit_is_retried_like_a_429(server: ReplaySer
 
 
 def test_catapult_403_rate_limit_exhausted_is_rate_limited_with_status_403(
-    server: ReplayServer,
+    server: ReplayServer, clock: FakeClock
 ) -> None:
     body = json.dumps({"category": "limit", "code": "call-rate-limit", "message": "slow"}).encode()
     server.script(Reply(403, body))
@@ -253,28 +295,33 @@ def test_plain_catapult_403_is_forbidden_and_not_retried(server: ReplayServer) -
     assert len(server.requests) == 1
 
 
-def test_a_429_holds_back_other_threads_sharing_the_transport(server: ReplayServer) -> None:
-    reset = math.ceil(time.time() + 1)
-    first = threading.Event()
+def test_a_dashboard_403_with_a_rate_limit_code_is_not_a_rate_limit(server: ReplayServer) -> None:
+    body = b"<E><Error><Code>message-rate-limit</Code><Description>x</Description></Error></E>"
+    server.script(Reply(403, body))
+    with pytest.raises(Forbidden):
+        dashboard(server).request("GET", "/x")
+    assert len(server.requests) == 1
 
-    def responder(rec: Recorded) -> Reply:
-        if not first.is_set():
-            first.set()
-            return Reply(429, headers={"X-RateLimit-Reset": str(reset)})
-        return Reply(200)
 
-    server.respond_with(responder)
+def test_a_429_holds_back_other_callers_sharing_the_transport(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(clock.now) + 2)}), Reply(200))
     transport = dashboard(server)
-    worker = threading.Thread(target=transport.request, args=("GET", "/a"))
-    worker.start()
-    assert first.wait(5)
-    deadline = time.monotonic() + 5
-    while transport._blocked_until == 0.0 and time.monotonic() < deadline:
-        time.sleep(0.01)  # wait (bounded) until the 429 has been read
-    transport.request("GET", "/b")
-    worker.join(5)
-    later = [r for r in server.requests if r.path == "/api/b"]
-    assert later and later[0].at >= reset - TOLERANCE
+    others: list[int] = []
+
+    def another_caller(_seconds: float) -> None:
+        # Runs while the first request waits out its reset, as another worker thread would.
+        clock.on_sleep = None
+        others.append(transport.request("GET", "/b").status_code)
+
+    clock.on_sleep = another_caller
+    transport.request("GET", "/a")
+    assert others == [200]
+    # The other caller's only wait was the same reset, learnt from the first caller's 429;
+    # then it went first (its time had come), and the first caller's retry followed.
+    assert clock.sleeps == [pytest.approx(2 + RESET_MARGIN_SECONDS)] * 2
+    assert [r.path for r in server.requests] == ["/api/a", "/api/b", "/api/a"]
 
 
 def test_concurrent_requests_from_eight_threads_all_succeed(server: ReplayServer) -> None:
@@ -300,29 +347,45 @@ def test_concurrent_requests_from_eight_threads_all_succeed(server: ReplayServer
 # -- pacing -----------------------------------------------------------------------------------
 
 
-def test_pace_spends_the_burst_then_waits_for_the_rate() -> None:
-    transport = Transport("http://127.0.0.1:9", ("u", "p"), "catapult")
-    name = f"test-bucket-{time.monotonic_ns()}"
-    started = time.monotonic()
+@pytest.fixture
+def pacing_clock(mocker: MockerFixture) -> FakeClock:
+    """A still clock for the buckets: every wait is the reservation's distance from now."""
+    fake = FakeClock(frozen=True)
+    mocker.patch.object(_pacing, "time", fake)
+    return fake
+
+
+def test_pace_spends_the_burst_then_waits_for_the_rate(pacing_clock: FakeClock) -> None:
+    transport = Transport("http://127.0.0.1:9", ("u", "p"), CATAPULT)
     for _ in range(6):
-        transport.pace(name, 20.0, 2)
-    assert time.monotonic() - started >= (6 - 2) / 20 - TOLERANCE
+        transport.pace(Budget("test", 20.0, 2))
+    rate = 20.0 * PACING_HEADROOM
+    assert pacing_clock.sleeps == [pytest.approx(n / rate) for n in range(1, 5)]
 
 
-def test_pace_buckets_are_shared_across_transports_and_threads() -> None:
-    name = f"shared-bucket-{time.monotonic_ns()}"
-    transports = [Transport("http://127.0.0.1:9", ("u", "p"), "catapult") for _ in range(4)]
-    started = time.monotonic()
+def test_pace_buckets_are_shared_across_transports_and_threads(pacing_clock: FakeClock) -> None:
+    pacer = Pacer()
+    transports = [Transport("http://127.0.0.1:9", ("u", "p"), CATAPULT, pacer=pacer)] * 4
+    budget = Budget("shared", 40.0, 1)
     threads = [
-        threading.Thread(target=lambda t=t: [t.pace(name, 40.0, 1) for _ in range(3)])
-        for t in transports
+        threading.Thread(target=lambda t=t: [t.pace(budget) for _ in range(3)]) for t in transports
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(10)
-    # 12 tokens, 1 in the bucket: 11 more at 40/s, whoever asked.
-    assert time.monotonic() - started >= 11 / 40 - TOLERANCE
+    # 12 tokens, 1 in the bucket: 11 more at 40/s, whoever asked, each reserved in turn.
+    rate = 40.0 * PACING_HEADROOM
+    assert sorted(pacing_clock.sleeps) == [pytest.approx(n / rate) for n in range(1, 12)]
+
+
+def test_a_budget_at_another_rate_is_not_held_to_the_first_rate(pacing_clock: FakeClock) -> None:
+    pacer = Pacer()
+    slow, fast = Budget("same-name", 1.0, 1), Budget("same-name", 1.0, 1).scaled(100)
+    pacer.take(slow)
+    pacer.take(fast)
+    pacer.take(fast)
+    assert pacing_clock.sleeps == [pytest.approx(1 / (100 * PACING_HEADROOM))]
 
 
 # -- error mapping ----------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pytest_mock import MockerFixture
 
+from bw_pulumi._runtime import RUNTIME
 from bw_pulumi._wait import wait_for_status
 from bw_pulumi.clients.dashboard import (
     DashboardClient,
@@ -24,7 +24,6 @@ from bw_pulumi.clients.dashboard import (
 )
 from bw_pulumi.errors import ErrorDetail
 from bw_pulumi.resources import _ordering
-from bw_pulumi.resources._provider import IN_SERVICE
 
 A, B = "9195550101", "9195550102"
 MANY = [f"91955{n:05d}" for n in range(100)]
@@ -47,13 +46,6 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         with self._lock:
             self.now += seconds
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    IN_SERVICE.clear()
-    yield
-    IN_SERVICE.clear()
 
 
 @pytest.fixture
@@ -186,7 +178,7 @@ def test_lookup_many_tells_progress_each_answer_in_order_in_the_calling_thread(
     client.is_in_service.side_effect = lambda tn: tn.endswith(("0", "2", "4", "6", "8"))
     seen: list[tuple[str, bool, str]] = []
     caller = threading.current_thread().name
-    answers = IN_SERVICE.lookup_many(
+    answers = RUNTIME.in_service.lookup_many(
         client,
         MANY,
         fresh=True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -32,10 +31,8 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 
 
 def test_billion_laughs_is_rejected_without_expansion() -> None:
-    started = time.monotonic()
     with pytest.raises(UnsafeXmlError) as info:
         _xml.parse(BILLION_LAUGHS)
-    assert time.monotonic() - started < 1.0
     assert "lollol" not in str(info.value)
 
 

@@ -1,0 +1,75 @@
+"""Pacing to Bandwidth's documented request budgets: token buckets shared per process.
+
+Tokens are taken when a request leaves, before the transport sends it; the transport's own
+429 handling stays the backstop when pacing is off or a budget is shared with other callers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+__all__ = ["PACING_HEADROOM", "Budget", "Pacer"]
+
+#: Pacing runs this fraction below a documented budget: tokens are taken when a request leaves,
+#: but Bandwidth counts arrivals, and network jitter would otherwise land some just too early.
+PACING_HEADROOM = 0.9
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A request budget Bandwidth documents: a named token bucket's rate and burst."""
+
+    name: str
+    per_second: float
+    burst: int
+
+    def scaled(self, factor: float) -> Budget:
+        """The same budget at ``factor`` times the rate (bursts stay, as Bandwidth's do)."""
+        return Budget(self.name, self.per_second * factor, self.burst)
+
+
+class _TokenBucket:
+    """A classic token bucket; ``take`` blocks until a token is free."""
+
+    def __init__(self, rate_per_second: float, burst: int) -> None:
+        self.rate = rate_per_second
+        self.burst = max(1, burst)
+        self.tokens = float(self.burst)
+        self.updated = time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self) -> float:
+        """Reserve one token; returns the seconds waited."""
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+            self.updated = now
+            self.tokens -= 1.0  # reserving under the lock keeps concurrent callers in line
+            wait = 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+
+class Pacer:
+    """Token buckets by budget, shared by every transport handed the same pacer.
+
+    Catapult's budgets are per user, not per connection, so the runtime registry gives all its
+    transports one pacer. Buckets are keyed by the whole budget: a budget asked for at another
+    rate (a changed ``BW_PULUMI_RATE_SCALE``) gets its own bucket rather than the first rate.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buckets: dict[Budget, _TokenBucket] = {}
+
+    def take(self, budget: Budget) -> float:
+        """Wait for a token of ``budget``'s bucket; returns the seconds waited."""
+        with self._lock:
+            bucket = self._buckets.get(budget)
+            if bucket is None:
+                bucket = _TokenBucket(budget.per_second * PACING_HEADROOM, budget.burst)
+                self._buckets[budget] = bucket
+        return bucket.take()

@@ -1,0 +1,119 @@
+"""The runtime registry: everything one provider process keeps between calls, in one place.
+
+The engine runs one plugin process per operation, serving all four providers from four worker
+threads, and configures each unpickled provider once (pulumi-dynamic-providers.md, section 0).
+Providers pickle by reference and must hold nothing themselves, so what they remember lives
+here: each provider's settings, the clients built from settings (the only route from settings to
+clients: providers and :func:`bw_pulumi.check_importability` both take it), the pacing buckets
+their transports share, the accounts a "gone" probe has confirmed, and the in-service answers.
+
+:func:`reset` puts it all back as a new process would find it; the test suite calls it before
+every test.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any
+
+from ._pacing import Pacer
+from .clients.catapult import CatapultClient
+from .clients.dashboard import DashboardClient
+from .config import Settings
+from .resources._in_service import InServiceCache
+
+__all__ = ["RUNTIME", "Runtime", "reset"]
+
+
+class Runtime:
+    """Per-process provider state behind one lock; every method is thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: weakref.WeakKeyDictionary[Any, Settings] = weakref.WeakKeyDictionary()
+        self._dashboards: dict[tuple[str, ...], DashboardClient] = {}
+        self._catapults: dict[tuple[str, ...], CatapultClient] = {}
+        self._reachable: set[tuple[str, str, str]] = set()
+        #: Catapult's budgets are per user, so every Catapult transport paces on these buckets.
+        self.pacer = Pacer()
+        self.in_service = InServiceCache()
+
+    # -- settings ------------------------------------------------------------------------
+
+    def configure(self, owner: object, settings: Settings) -> None:
+        """Record the settings ``owner`` (a provider) was configured with."""
+        with self._lock:
+            self._settings[owner] = settings
+
+    def settings(self, owner: object) -> Settings:
+        """``owner``'s settings; environment variables only if it was never configured (a
+        provider called directly, or an engine that skipped Configure)."""
+        with self._lock:
+            settings = self._settings.get(owner)
+        if settings is None:
+            settings = Settings.load()
+            self.configure(owner, settings)
+        return settings
+
+    # -- clients -------------------------------------------------------------------------
+
+    def dashboard(self, settings: Settings) -> DashboardClient:
+        """The process's Dashboard client for these settings' URL and login."""
+        account_id, username, password = settings.dashboard_credentials()
+        key = (settings.dashboard_url, account_id, username, password)
+        with self._lock:
+            client = self._dashboards.get(key)
+            if client is None:
+                client = DashboardClient(settings.dashboard_url, account_id, username, password)
+                self._dashboards[key] = client
+            return client
+
+    def catapult(self, settings: Settings) -> CatapultClient:
+        """The process's Catapult client for these settings' URL and login."""
+        user_id, token, secret = settings.catapult_credentials()
+        key = (settings.catapult_url, user_id, token, secret)
+        with self._lock:
+            client = self._catapults.get(key)
+            if client is None:
+                client = CatapultClient(
+                    settings.catapult_url, user_id, token, secret, pacer=self.pacer
+                )
+                self._catapults[key] = client
+            return client
+
+    # -- gone probes ---------------------------------------------------------------------
+
+    def is_reachable(self, key: tuple[str, str, str]) -> bool:
+        """Whether (api, base URL, account or user) has had its own collection answer."""
+        with self._lock:
+            return key in self._reachable
+
+    def mark_reachable(self, key: tuple[str, str, str]) -> None:
+        with self._lock:
+            self._reachable.add(key)
+
+    # -- tests ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything and close every session, as a fresh provider process starts."""
+        with self._lock:
+            transports = [c.transport for c in self._dashboards.values()]
+            transports += [c.transport for c in self._catapults.values()]
+            self._settings.clear()
+            self._dashboards.clear()
+            self._catapults.clear()
+            self._reachable.clear()
+            self.pacer = Pacer()
+            self.in_service = InServiceCache()
+        for transport in transports:
+            transport.close()
+
+
+#: The one registry of this process.
+RUNTIME = Runtime()
+
+
+def reset() -> None:
+    """Reset :data:`RUNTIME` (for tests: each test then runs as in a new provider process)."""
+    RUNTIME.reset()
