@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 from demo_emulator import BackgroundEmulator, EmulatorError
+from pulumi_offline import find_cli_bin_dir
 
 from bw_pulumi._numbers import InvalidNumber, to_e164
-from bw_pulumi._offline import find_cli_bin_dir
 
 REPO = Path(__file__).resolve().parents[1]
 STACK = "demo"

@@ -19,7 +19,7 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from bw_pulumi import _offline
+from scripts import pulumi_offline as _offline
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = REPO / "scripts" / "install-pulumi"

@@ -1,5 +1,9 @@
 """Run the Pulumi CLI offline against the emulator: shared by the tests, the demo and the bench.
 
+Tooling, not part of the shipped ``bw_pulumi`` package. Scripts run from ``scripts/`` import it
+as ``pulumi_offline``; the bench and the tests, run from the repository root, as
+``scripts.pulumi_offline``.
+
 A local file backend, passphrase secrets, no update check and no plugin downloads; the
 dynamic-provider plugin (``python -u -m pulumi.dynamic``) runs in *this* interpreter's
 environment, so it imports the same ``bw_pulumi`` as the caller.
