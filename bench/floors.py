@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bw_pulumi.resources._provider import LOOKUP_CONCURRENCY
+from bw_pulumi.resources._in_service import LOOKUP_CONCURRENCY
 
 __all__ = [
     "IMPORTS_BURST",
