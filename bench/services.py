@@ -19,8 +19,7 @@ import psutil  # type: ignore[import-untyped]
 from pulumi import automation as auto
 
 from bw_pulumi.config import SETTINGS_KEYS
-from bw_pulumi.emulator.control import ControlClient
-from bw_pulumi.emulator.state import Accounts
+from bw_pulumi.emulator import Accounts, ControlClient
 from scripts import pulumi_offline as _offline
 
 __all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir", "make_stack"]

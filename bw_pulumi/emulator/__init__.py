@@ -6,7 +6,9 @@ in-process for tests, and :class:`ControlClient` scripts it through ``/_emulator
 
 from __future__ import annotations
 
-from bw_pulumi.emulator.control import ControlClient
+from bw_pulumi.emulator.clock import Progression
+from bw_pulumi.emulator.control_client import ControlClient
+from bw_pulumi.emulator.models import Accounts
 from bw_pulumi.emulator.server import Emulator
 
-__all__ = ["ControlClient", "Emulator"]
+__all__ = ["Accounts", "ControlClient", "Emulator", "Progression"]

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from bw_pulumi.emulator.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE
+from bw_pulumi.emulator.clock import Progression
+from bw_pulumi.emulator.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE, Accounts
 from bw_pulumi.emulator.server import Emulator
-from bw_pulumi.emulator.state import Accounts
 
 _DEFAULTS = Accounts()
 
@@ -52,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
         help="time an order takes from RECEIVED to its end (0 = immediate)",
     )
     p.add_argument(
+        "--after-reads",
+        type=int,
+        metavar="N",
+        help="orders take one step per N reads of the order instead (overrides the seconds)",
+    )
+    p.add_argument(
         "--unimportable",
         default="",
         metavar="TN[:CODE][,...]",
@@ -80,8 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         exception = list(_numbers(args.exception, 0))
     except argparse.ArgumentTypeError as exc:
         parser().error(str(exc))
+    if args.after_reads is not None and args.after_reads < 1:
+        parser().error("--after-reads needs at least 1")
     emulator = Emulator(
         processing_seconds=args.processing_seconds,
+        progression=None if args.after_reads is None else Progression.after_reads(args.after_reads),
         state_file=args.state_file,
         account_id=args.account_id,
         username=args.username,

@@ -1,8 +1,10 @@
 """The WSGI application: prefix and case folding, routing, auth, faults, budgets, counters.
 
-Route modules hold the wire formats; this module decides *whether* a request reaches them and
-shapes the refusals the way each API does (Dashboard: empty 401/429 bodies and ``ResponseStatus``
-403s; Catapult: JSON errors). ``/_emulator/`` routes bypass auth, faults, budgets and counters.
+The wire modules hold the formats and :mod:`.urls` the routes; this module decides *whether* a
+request reaches a handler, hands each handler its API's backend, and shapes the refusals made
+before any handler runs the way each API does (Dashboard: empty 401/429 bodies and
+``ResponseStatus`` 403s; Catapult: JSON errors). ``/_emulator/`` routes bypass auth, faults,
+budgets and counters.
 """
 
 from __future__ import annotations
@@ -13,27 +15,21 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import (
-    catapult,
-    catapult_messages,
-    control,
-    dashboard,
-    dashboard_extra,
-    dashboard_inservice,
-    dashboard_orders,
-)
+from bw_pulumi.emulator import urls
+from bw_pulumi.emulator.catapult_backend import CatapultBackend
 from bw_pulumi.emulator.control import ControlContext
+from bw_pulumi.emulator.dashboard_backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
-from bw_pulumi.emulator.state import Store
+from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, Faults, Stats
-from bw_pulumi.emulator.wire import Context, empty, json_error, json_response, status_error
+from bw_pulumi.emulator.wire import empty, json_error, json_response, status_error
 
 __all__ = ["EmulatorApp"]
 
@@ -73,9 +69,17 @@ _DENIED_ROOTS = {
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1", "localhost"}
 
 
-def _map(rules: Iterable[Rule]) -> Map:
-    # Rules bind to one Map, so every app gets fresh copies (several emulators per process).
-    return Map([rule.empty() for rule in rules], strict_slashes=False)
+_Handler = Callable[..., Response]
+
+
+class _Routes:
+    """One API's route table bound to a werkzeug ``Map`` and to the context its handlers take."""
+
+    def __init__(self, table: list[urls.Route], context: object) -> None:
+        # Rules bind to one Map, so every app gets fresh copies (several emulators per process).
+        self.map = Map([rule.empty() for rule, _ in table], strict_slashes=False)
+        self.handlers: dict[str, _Handler] = {str(rule.endpoint): h for rule, h in table}
+        self.context = context
 
 
 def _fold(path: str) -> str:
@@ -85,26 +89,18 @@ def _fold(path: str) -> str:
 class EmulatorApp:
     """One WSGI callable serving the Dashboard, Catapult and control APIs."""
 
-    def __init__(self, store: Store, delivery: Delivery) -> None:
-        self.ctx = ControlContext(Context(store, delivery), Faults(), Budgets(), Stats())
+    def __init__(
+        self,
+        store: Store,
+        delivery: Delivery,
+        dashboard: DashboardBackend,
+        catapult: CatapultBackend,
+    ) -> None:
+        self.ctx = ControlContext(store, delivery, catapult, Faults(), Budgets(), Stats())
         self.accounts = store.accounts
-        self._dashboard = _map(
-            dashboard.RULES
-            + dashboard_orders.RULES
-            + dashboard_extra.RULES
-            + dashboard_inservice.RULES
-        )
-        self._catapult = _map(catapult.RULES + catapult_messages.RULES)
-        self._control = _map(control.RULES)
-        self._handlers: dict[str, Any] = {
-            **dashboard.HANDLERS,
-            **dashboard_orders.HANDLERS,
-            **dashboard_extra.HANDLERS,
-            **dashboard_inservice.HANDLERS,
-            **catapult.HANDLERS,
-            **catapult_messages.HANDLERS,
-            **control.HANDLERS,
-        }
+        self._dashboard = _Routes(urls.DASHBOARD, dashboard)
+        self._catapult = _Routes(urls.CATAPULT, catapult)
+        self._control = _Routes(urls.CONTROL, self.ctx)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -121,14 +117,14 @@ class EmulatorApp:
         if request.remote_addr not in _LOOPBACK:
             return json_response({"error": "the control API only answers loopback clients"}, 403)
         try:
-            endpoint, values = self._control.bind("emulator").match(
+            endpoint, values = self._control.map.bind("emulator").match(
                 request.path, method=request.method
             )
         except NotFound:
             return json_response({"error": f"no control route {request.path}"}, 404)
         except MethodNotAllowed:
             return json_response({"error": f"{request.method} not allowed here"}, 405)
-        return self._run(endpoint, request, values, self.ctx)
+        return self._run(self._control, endpoint, request, values)
 
     # -- APIs -----------------------------------------------------------------------------
 
@@ -144,7 +140,7 @@ class EmulatorApp:
         values: Mapping[str, Any] = {}
         status: Response | None = None
         try:
-            endpoint, values = routes.bind("emulator").match(path, method=request.method)
+            endpoint, values = routes.map.bind("emulator").match(path, method=request.method)
         except NotFound:
             status = self._not_found(api)
         except MethodNotAllowed:
@@ -158,16 +154,17 @@ class EmulatorApp:
             if wait is not None:
                 response = self._too_many(request, api, wait)
         if response is None and endpoint is not None:
-            response = self._run(endpoint, request, values, self.ctx)
+            response = self._run(routes, endpoint, request, values)
         assert response is not None
         self.ctx.stats.count(route, str(response.status_code))
         return response
 
+    @staticmethod
     def _run(
-        self, endpoint: str, request: Request, values: Mapping[str, Any], ctx: Context
+        routes: _Routes, endpoint: str, request: Request, values: Mapping[str, Any]
     ) -> Response:
         try:
-            result: Response = self._handlers[endpoint](ctx, request, **values)
+            result: Response = routes.handlers[endpoint](routes.context, request, **values)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             return empty(500)

@@ -1,45 +1,52 @@
-"""The ``/_emulator/`` control API (JSON, no auth, loopback only) and its HTTP client.
+"""The ``/_emulator/`` control API handlers (JSON, no auth, loopback only).
 
 Tests and users script the emulator through it (design.md "Emulator contract"); everything a
-person could do in the Bandwidth portal goes through the real API routes instead.
+person could do in the Bandwidth portal goes through the real API routes instead. Its client is
+:mod:`.control_client`.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-import requests
-from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import catapult, catapult_messages
+from bw_pulumi.emulator.catapult_backend import CatapultBackend
+from bw_pulumi.emulator.catapult_json import app_json
+from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.models import (
     DEFAULT_FAILING_CODE,
     DEFAULT_UNIMPORTABLE_CODE,
     EXTERNAL,
     IMPORT,
     REMOVE,
+    World,
     now,
     to_dict,
 )
-from bw_pulumi.emulator.state import World
+from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, FaultPlan, Faults, Stats
-from bw_pulumi.emulator.wire import Context, json_response
+from bw_pulumi.emulator.wire import json_response
 
-__all__ = ["HANDLERS", "RULES", "ControlClient", "ControlContext", "state_json"]
+__all__ = ["ControlContext", "state_json"]
 
 _NANPA_DIGITS = 10
 
 
-class ControlContext(Context):
-    """The handler context plus the traffic shapers the control API configures."""
+@dataclass
+class ControlContext:
+    """What the control handlers reach: the store, delivery, the traffic shapers and the
+    Catapult backend (an inbound SMS is a Catapult operation)."""
 
-    def __init__(self, base: Context, faults: Faults, budgets: Budgets, stats: Stats) -> None:
-        super().__init__(base.store, base.delivery)
-        self.faults = faults
-        self.budgets = budgets
-        self.stats = stats
+    store: Store
+    delivery: Delivery
+    catapult: CatapultBackend
+    faults: Faults
+    budgets: Budgets
+    stats: Stats
 
 
 def _bad(message: str) -> Response:
@@ -82,7 +89,7 @@ def state_json(world: World) -> dict[str, Any]:
         "remove_orders": by_kind[REMOVE],
         "external_orders": by_kind[EXTERNAL],
         "in_service": sorted(world.in_service),
-        "applications": [catapult.app_json(a) for a in world.applications.values()],
+        "applications": [app_json(a) for a in world.applications.values()],
         "phone_numbers": [{**to_dict(n), "id": n.number_id} for n in world.phone_numbers.values()],
         "messages": [{**to_dict(m), "id": m.message_id} for m in world.messages.values()],
         "unimportable": dict(world.unimportable),
@@ -181,97 +188,13 @@ def post_inbound(ctx: ControlContext, request: Request) -> Response:
     sender, to, text = data.get("from"), data.get("to"), data.get("text", "")
     if not isinstance(sender, str) or not isinstance(to, str):
         return _bad('"from" and "to" (E.164) are required')
-    status, payload = catapult_messages.inbound(ctx, sender, to, str(text))
-    return json_response(payload, status)
+    try:
+        sms = ctx.catapult.receive_sms(sender, to, str(text))
+    except EmulatorFault as fault:
+        return json_response({"error": fault.description}, fault.status)
+    payload = {"message_id": sms.event["messageId"], "url": sms.url, "method": sms.method}
+    return json_response(payload, 201)
 
 
 def get_stats(ctx: ControlContext, request: Request) -> Response:
     return json_response(ctx.stats.snapshot())
-
-
-_C = "/_emulator"
-RULES = [
-    Rule(f"{_C}/state", endpoint="control.state", methods=["GET"]),
-    Rule(f"{_C}/reset", endpoint="control.reset", methods=["POST"]),
-    Rule(f"{_C}/faults", endpoint="control.faults", methods=["POST"]),
-    Rule(f"{_C}/limits", endpoint="control.limits", methods=["POST"]),
-    Rule(f"{_C}/numbers", endpoint="control.numbers", methods=["POST"]),
-    Rule(f"{_C}/callbacks", endpoint="control.callbacks", methods=["GET"]),
-    Rule(f"{_C}/inbound", endpoint="control.inbound", methods=["POST"]),
-    Rule(f"{_C}/stats", endpoint="control.stats", methods=["GET"]),
-]
-
-HANDLERS: dict[str, Any] = {
-    "control.state": get_state,
-    "control.reset": post_reset,
-    "control.faults": post_faults,
-    "control.limits": post_limits,
-    "control.numbers": post_numbers,
-    "control.callbacks": get_callbacks,
-    "control.inbound": post_inbound,
-    "control.stats": get_stats,
-}
-
-
-class ControlClient:
-    """Scripts a running emulator over HTTP (``emu.control`` in tests)."""
-
-    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
-        self.base_url = base_url.rstrip("/") + "/_emulator"
-        self._timeout = timeout
-        self._session = requests.Session()
-
-    def _call(self, method: str, name: str, body: dict[str, Any] | None = None) -> Any:
-        response = self._session.request(
-            method, f"{self.base_url}/{name}", json=body, timeout=self._timeout
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def state(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "state")
-        return result
-
-    def reset(self) -> None:
-        self._call("POST", "reset", {})
-
-    def faults(self, **plan: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("POST", "faults", plan)
-        return result
-
-    def limits(self, **budgets: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("POST", "limits", budgets)
-        return result
-
-    def numbers(
-        self,
-        unimportable: dict[str, int] | None = None,
-        failing: dict[str, int] | None = None,
-        in_service: list[str] | None = None,
-        exception: list[str] | None = None,
-    ) -> dict[str, Any]:
-        body = {
-            "unimportable": unimportable,
-            "failing": failing,
-            "in_service": in_service,
-            "exception": exception,
-        }
-        result: dict[str, Any] = self._call("POST", "numbers", body)
-        return result
-
-    def callbacks(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("GET", "callbacks")
-        return result
-
-    def inbound(self, from_: str, to: str, text: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call(
-            "POST", "inbound", {"from": from_, "to": to, "text": text}
-        )
-        return result
-
-    def stats(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "stats")
-        return result
-
-    def close(self) -> None:
-        self._session.close()

@@ -12,27 +12,17 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.models import iso_millis, iso_seconds, now
-from bw_pulumi.emulator.orders import STATUS_MESSAGES, Notify
+from bw_pulumi.emulator.models import InboundSms, Notify, iso_millis, iso_seconds, now
+from bw_pulumi.emulator.orders import STATUS_MESSAGES
 
-__all__ = ["Delivery", "InboundSms", "notification_xml"]
+__all__ = ["Delivery", "notification_xml"]
 
 _TIMEOUT = (2.0, 5.0)
-
-
-@dataclass(frozen=True)
-class InboundSms:
-    """A Catapult v1 message event for an application's ``incomingMessageUrl``."""
-
-    url: str
-    method: str  # "GET" (query parameters) or "POST" (JSON body), from callbackHttpMethod
-    event: dict[str, str]
 
 
 def notification_xml(item: Notify) -> bytes:

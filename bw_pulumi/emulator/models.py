@@ -1,7 +1,9 @@
-"""The emulator's plain data: one dataclass per Bandwidth object, ids, times and error texts.
+"""The emulator's plain data: one dataclass per Bandwidth object, the :class:`World` holding them,
+ids, times and error texts.
 
-No HTTP and no locking here (moto's ``models.py``): :mod:`.state` owns the lock and the clock,
-the wire modules (:mod:`.dashboard`, :mod:`.catapult`) render these objects.
+No HTTP, no locking and no behaviour here (moto's ``models.py``): :mod:`.store` owns the lock and
+the clock thread, the backends (:mod:`.dashboard_backend`, :mod:`.catapult_backend`) own the
+operations, and the wire modules render these objects.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     13552: "Telephone numbers already exist.",
 }
 DEFAULT_UNIMPORTABLE_CODE = 19005
+STATE_VERSION = 1  # the state file's format; new keys only ever get defaults
 DEFAULT_FAILING_CODE = 19005
 
 _ALNUM = string.ascii_lowercase + string.digits
@@ -164,6 +167,10 @@ class Order:
     #: one is the terminal step, resolved when reached.
     pending: list[tuple[float, str]] = field(default_factory=list)
     loas: list[Loa] = field(default_factory=list)
+    #: Reads per step when the order progresses after N reads (0: by the clock, see
+    #: :mod:`.clock`), and the reads counted towards the next step.
+    reads_per_step: int = 0
+    reads: int = 0
 
 
 @dataclass
@@ -193,6 +200,100 @@ class Message:
     direction: str
     state: str
     application_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The one Dashboard account and the one Catapult user the emulator serves."""
+
+    account_id: str = "9900000"
+    username: str = "emulator-user"
+    password: str = "emulator-password"
+    user_id: str = "u-emulatoruser0000000000000"
+    api_token: str = "t-emulatortoken00000000000"
+    api_secret: str = "emulator-secret"
+
+
+@dataclass(frozen=True)
+class Notify:
+    """One order notification to POST to one subscription (built into XML by delivery)."""
+
+    subscription_id: str
+    url: str
+    username: str | None
+    password: str | None
+    order_type: str
+    order_id: str
+    customer_order_id: str | None
+    status: str
+    last_modified: float
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """A Catapult v1 message event for an application's ``incomingMessageUrl``."""
+
+    url: str
+    method: str  # "GET" (query parameters) or "POST" (JSON body), from callbackHttpMethod
+    event: dict[str, str]
+
+
+@dataclass
+class World:
+    """Every object the emulator holds, and the numbers scripted through the control API."""
+
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    in_service: dict[str, float] = field(default_factory=dict)
+    #: The SiteId of the order that put a number in service (none for control-API numbers).
+    in_service_sites: dict[str, str] = field(default_factory=dict)
+    unimportable: dict[str, int] = field(default_factory=dict)
+    failing: dict[str, int] = field(default_factory=dict)
+    #: Numbers whose import orders end EXCEPTION (see ``orders._resolve``).
+    exception: set[str] = field(default_factory=set)
+    applications: dict[str, Application] = field(default_factory=dict)
+    phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)
+    #: Notifications waiting for the delivery thread (never persisted).
+    outbox: list[Notify] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "subscriptions": [to_dict(s) for s in self.subscriptions.values()],
+            "orders": [to_dict(o) for o in self.orders.values()],
+            "in_service": dict(self.in_service),
+            "in_service_sites": dict(self.in_service_sites),
+            "unimportable": dict(self.unimportable),
+            "failing": dict(self.failing),
+            "exception": sorted(self.exception),
+            "applications": [to_dict(a) for a in self.applications.values()],
+            "phone_numbers": [to_dict(n) for n in self.phone_numbers.values()],
+            "messages": [to_dict(m) for m in self.messages.values()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> World:
+        """Load a saved world; keys added since a file was written take their defaults."""
+        world = cls()
+        for s in data.get("subscriptions", []):
+            world.subscriptions[s["subscription_id"]] = Subscription(**s)
+        for o in data.get("orders", []):
+            world.orders[o["order_id"]] = order_from_dict(o)
+        world.in_service = {str(k): float(v) for k, v in data.get("in_service", {}).items()}
+        world.in_service_sites = {
+            str(k): str(v) for k, v in data.get("in_service_sites", {}).items()
+        }
+        world.unimportable = {str(k): int(v) for k, v in data.get("unimportable", {}).items()}
+        world.failing = {str(k): int(v) for k, v in data.get("failing", {}).items()}
+        world.exception = {str(tn) for tn in data.get("exception", [])}
+        for a in data.get("applications", []):
+            world.applications[a["application_id"]] = Application(**a)
+        for n in data.get("phone_numbers", []):
+            world.phone_numbers[n["number_id"]] = PhoneNumber(**n)
+        for m in data.get("messages", []):
+            world.messages[m["message_id"]] = Message(**m)
+        return world
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

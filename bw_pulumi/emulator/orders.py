@@ -1,15 +1,16 @@
-"""Order life cycles: creation, the RECEIVED → PROCESSING → terminal clock, outcomes, notifications.
+"""Order life cycles: declared steps, outcomes per number, history and notifications.
 
 Functions here run with the store lock held and never do I/O; they queue :class:`Notify` items
-in ``world.outbox`` for the delivery thread (style habit 2c: status is declared, progression is
-timed by ``processing_seconds``, or immediate when it is 0).
+in ``world.outbox`` for the delivery thread. When each step is taken is :mod:`.clock`'s business
+(style habit 2c: status is declared, progression chosen per use).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import copy
 
+from bw_pulumi.emulator import clock
+from bw_pulumi.emulator.clock import Progression
 from bw_pulumi.emulator.models import (
     COMPLETE,
     EXCEPTION,
@@ -23,15 +24,14 @@ from bw_pulumi.emulator.models import (
     RECEIVED,
     REMOVE,
     HistoryEntry,
+    Notify,
     Order,
     OrderError,
+    World,
     describe,
 )
 
-if TYPE_CHECKING:
-    from bw_pulumi.emulator.state import World
-
-__all__ = ["Notify", "advance", "create", "settle"]
+__all__ = ["STATUS_MESSAGES", "advance", "create", "read"]
 
 _RESOLVE = "RESOLVE"  # marker for the terminal step: its status depends on the numbers
 
@@ -63,61 +63,47 @@ STATUS_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Notify:
-    """One order notification to POST to one subscription (built into XML by delivery)."""
-
-    subscription_id: str
-    url: str
-    username: str | None
-    password: str | None
-    order_type: str
-    order_id: str
-    customer_order_id: str | None
-    status: str
-    last_modified: float
-
-
-def create(world: World, order: Order, processing_seconds: float) -> None:
-    """Register a new order and schedule its steps.
+def create(world: World, order: Order, progression: Progression) -> Order:
+    """Register a new order, schedule its steps; return it as the 201 shows it.
 
     Import and externalTns orders start RECEIVED (the SPEC text; examples show PROCESSING, and
     clients accept either: API doc 13). Removal orders start PROCESSING, as the SPEC says a
     submitted removal does (API doc 5), which is also a notified removal status.
     """
-    start = order.created
     if order.kind == REMOVE:
-        order.status = PROCESSING
-        order.pending = [(start + processing_seconds, _RESOLVE)]
+        order.status, steps = PROCESSING, [_RESOLVE]
     else:
-        order.status = RECEIVED
-        order.pending = [
-            (start + processing_seconds / 2, PROCESSING),
-            (start + processing_seconds, _RESOLVE),
-        ]
+        order.status, steps = RECEIVED, [PROCESSING, _RESOLVE]
+    clock.schedule(order, steps, progression)
     world.orders[order.order_id] = order
-    _record(world, order, order.status, start)
-
-
-def settle(world: World, order_id: str, moment: float) -> None:
-    """Run every pending step of one order now (the immediate progression)."""
-    order = world.orders[order_id]
-    while order.pending:
-        _, step = order.pending.pop(0)
-        _step(world, order, step, moment)
+    _record(world, order, order.status, order.created)
+    shown = copy.deepcopy(order)
+    if progression.immediate_settle:
+        # Immediate progression: the 201 still shows the first status, the next GET the end.
+        while order.pending:
+            _, step = order.pending.pop(0)
+            _step(world, order, step, order.created)
+    return shown
 
 
 def advance(world: World, moment: float) -> float | None:
     """Apply every step due by ``moment``; return the next due time, if any."""
     next_due: float | None = None
     for order in list(world.orders.values()):
-        while order.pending and order.pending[0][0] <= moment:
+        while clock.due(order, moment):
             at, step = order.pending.pop(0)
             _step(world, order, step, max(at, order.last_modified))
-        if order.pending:
-            due = order.pending[0][0]
-            next_due = due if next_due is None else min(next_due, due)
+        if order.pending and not order.reads_per_step:
+            at = order.pending[0][0]
+            next_due = at if next_due is None else min(next_due, at)
     return next_due
+
+
+def read(world: World, order: Order, moment: float) -> None:
+    """One read of ``order``: with the ``reads`` progression, it may take the next step."""
+    if clock.read(order):
+        _, step = order.pending.pop(0)
+        _step(world, order, step, max(moment, order.last_modified))
 
 
 def _step(world: World, order: Order, step: str, at: float) -> None:

@@ -1,7 +1,7 @@
 """Run the emulator: a threaded werkzeug server in a background thread (``Emulator``).
 
 ``Emulator`` is what tests use (``with Emulator(processing_seconds=0) as emu: ...``) and what
-the CLI wraps; it wires the store, the clock, the delivery worker and the WSGI app together.
+the CLI wraps; it wires the store, the backends, the delivery worker and the WSGI app together.
 """
 
 from __future__ import annotations
@@ -14,15 +14,31 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator.app import EmulatorApp
-from bw_pulumi.emulator.control import ControlClient
+from bw_pulumi.emulator.catapult_backend import CatapultBackend
+from bw_pulumi.emulator.clock import Progression
+from bw_pulumi.emulator.control_client import ControlClient
+from bw_pulumi.emulator.dashboard_backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
-from bw_pulumi.emulator.state import Accounts, Store
+from bw_pulumi.emulator.models import Accounts
+from bw_pulumi.emulator.store import Store
 
-__all__ = ["Emulator"]
+__all__ = ["SETTINGS", "Emulator"]
 
 _DEFAULTS = Accounts()
+#: Settings -> (``bandwidth:*`` stack config key, environment variable), as design.md's provider
+#: configuration table names them. Written here, not imported from ``bw_pulumi.config`` (style
+#: habit 2b); ``tests/emulator/test_settings.py`` holds the two sides equal.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "account_id": ("bandwidth:accountId", "BANDWIDTH_ACCOUNT_ID"),
+    "username": ("bandwidth:username", "BANDWIDTH_USERNAME"),
+    "password": ("bandwidth:password", "BANDWIDTH_PASSWORD"),
+    "dashboard_url": ("bandwidth:dashboardUrl", "BANDWIDTH_DASHBOARD_URL"),
+    "user_id": ("bandwidth:userId", "BANDWIDTH_USER_ID"),
+    "api_token": ("bandwidth:apiToken", "BANDWIDTH_API_TOKEN"),
+    "api_secret": ("bandwidth:apiSecret", "BANDWIDTH_API_SECRET"),
+    "catapult_url": ("bandwidth:catapultUrl", "BANDWIDTH_CATAPULT_URL"),
+}
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -33,12 +49,17 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class Emulator:
-    """The Bandwidth Dashboard + Catapult emulator on ``host:port`` (0 = a free port)."""
+    """The Bandwidth Dashboard + Catapult emulator on ``host:port`` (0 = a free port).
+
+    Orders take ``processing_seconds`` by the clock (0: immediate); ``progression`` chooses
+    another way instead, e.g. ``Progression.after_reads(1)``: one step per read of the order.
+    """
 
     def __init__(
         self,
         *,
         processing_seconds: float = 1.0,
+        progression: Progression | None = None,
         state_file: str | os.PathLike[str] | None = None,
         account_id: str = _DEFAULTS.account_id,
         username: str = _DEFAULTS.username,
@@ -54,6 +75,7 @@ class Emulator:
     ) -> None:
         self.accounts = Accounts(account_id, username, password, user_id, api_token, api_secret)
         self.processing_seconds = processing_seconds
+        self.progression = progression or Progression.timed(processing_seconds)
         self._state_file = state_file
         self._unimportable = dict(unimportable or {})
         self._failing = dict(failing or {})
@@ -63,6 +85,7 @@ class Emulator:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
+        self._dashboard: DashboardBackend | None = None
         self._delivery: Delivery | None = None
         self._control: ControlClient | None = None
 
@@ -72,7 +95,7 @@ class Emulator:
         delivery = Delivery(self._subscription_status)
         store = Store(
             self.accounts,
-            processing_seconds=self.processing_seconds,
+            progression=self.progression,
             state_file=self._state_file,
             dispatch=delivery.submit,
         )
@@ -82,7 +105,8 @@ class Emulator:
                 world.failing.update(self._failing)
                 world.exception.update(self._exception)
         self._store, self._delivery = store, delivery
-        app = EmulatorApp(store, delivery)
+        self._dashboard = DashboardBackend(store)
+        app = EmulatorApp(store, delivery, self._dashboard, CatapultBackend(store, delivery.submit))
         self._server = make_server(
             self._host, self._port, app, threaded=True, request_handler=_QuietHandler
         )
@@ -111,6 +135,7 @@ class Emulator:
         if self._control is not None:
             self._control.close()
         self._server = self._thread = self._store = self._delivery = self._control = None
+        self._dashboard = None
 
     def serve_until(self, stop: threading.Event) -> None:
         """Block until ``stop`` is set (the CLI's main loop), then stop."""
@@ -132,13 +157,9 @@ class Emulator:
         self.stop()
 
     def _subscription_status(self, subscription_id: str, status: str) -> None:
-        store = self._store
-        if store is None:
-            return
-        with store.write() as world:
-            sub = world.subscriptions.get(subscription_id)
-            if sub is not None:
-                sub.status = status
+        dashboard = self._dashboard
+        if dashboard is not None:
+            dashboard.set_subscription_status(subscription_id, status)
 
     # -- addresses and credentials --------------------------------------------------------
 
@@ -187,11 +208,11 @@ class Emulator:
 
     def stack_config(self) -> dict[str, str]:
         """``bandwidth:*`` stack config pointing a program at this emulator."""
-        return {SETTINGS_KEYS[k][0]: v for k, v in self._settings().items()}
+        return {SETTINGS[k][0]: v for k, v in self._settings().items()}
 
     def env(self) -> dict[str, str]:
         """The same as ``BANDWIDTH_*`` environment variables."""
-        return {SETTINGS_KEYS[k][1]: v for k, v in self._settings().items()}
+        return {SETTINGS[k][1]: v for k, v in self._settings().items()}
 
     def describe(self) -> dict[str, Any]:
         return {"base_url": self.base_url, **self._settings()}

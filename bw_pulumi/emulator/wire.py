@@ -1,24 +1,21 @@
-"""Response helpers shared by the emulator's route modules (XML and JSON bodies, errors).
+"""HTTP primitives the wire modules share: XML and JSON bodies, empty answers, error bodies.
 
-Only primitives live here; each route module writes its own element names (style habit 2b).
+Only primitives live here; each API's modules write their own element names (style habit 2b).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.delivery import Delivery
-from bw_pulumi.emulator.state import Store
 
 __all__ = [
-    "Context",
+    "BadXml",
     "empty",
     "flat_errors",
     "json_error",
@@ -29,14 +26,6 @@ __all__ = [
 ]
 
 XML = "application/xml"
-
-
-@dataclass
-class Context:
-    """What every handler needs: the store and the delivery queue."""
-
-    store: Store
-    delivery: Delivery
 
 
 class BadXml(Exception):

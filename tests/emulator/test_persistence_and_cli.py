@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -13,7 +14,7 @@ import requests
 from _emu_helpers import Api, create, import_body, post_order, subscription_body, wait_for
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator import Emulator
+from bw_pulumi.emulator import Emulator, Progression
 
 
 def test_restart_on_the_same_state_file_keeps_every_object(tmp_path: Path) -> None:
@@ -68,17 +69,30 @@ def test_restart_keeps_the_site_of_each_in_service_number(tmp_path: Path) -> Non
 
 def test_orders_pending_at_shutdown_resume_after_restart(tmp_path: Path) -> None:
     state_file = tmp_path / "world.json"
-    with Emulator(processing_seconds=0.5, state_file=state_file) as first:
+    # Progression by reads: the order is certainly still pending when the first run stops.
+    with Emulator(progression=Progression.after_reads(1), state_file=state_file) as first:
         order_id = post_order(Api(first), "importTnOrders", import_body("9195550100"))
-    with Emulator(processing_seconds=0.5, state_file=state_file) as second:
+    with Emulator(state_file=state_file) as second:
         api = Api(second)
 
         def status() -> str | None:
             root = _xml.parse(api.d("GET", f"/importTnOrders/{order_id}").content)
             return _xml.find_text(root, "ProcessingStatus")
 
-        assert wait_for(lambda: status() == "COMPLETE")
+        assert second.control.state()["in_service"] == []
+        assert [status(), status()] == ["PROCESSING", "COMPLETE"]
         assert second.control.state()["in_service"] == ["9195550100"]
+
+
+def test_timed_orders_keep_their_absolute_due_times_across_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "world.json"
+    with Emulator(processing_seconds=600, state_file=state_file) as first:
+        post_order(Api(first), "importTnOrders", import_body("9195550100"))
+        [before] = first.control.state()["import_orders"]
+    with Emulator(processing_seconds=600, state_file=state_file) as second:
+        [after] = second.control.state()["import_orders"]
+    assert after["status"] == "RECEIVED"
+    assert after["pending"] == before["pending"] and len(after["pending"]) == 2
 
 
 def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -111,3 +125,30 @@ def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) ->
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_state_file_saved_before_progressions_existed_still_loads(tmp_path: Path) -> None:
+    # The format as written before orders carried their progression: no reads fields.
+    order = {
+        "order_id": "5bb3b642-cbbb-4438-9a44-56069550d603",
+        "kind": "import",
+        "created": 1_700_000_000.0,
+        "last_modified": 1_700_000_000.0,
+        "created_by": "emulator-user",
+        "telephone_numbers": ["9195550100"],
+        "status": "RECEIVED",
+        "customer_order_id": "old-1",
+        "site_id": "743",
+        "history": [{"at": 1_700_000_000.0, "status": "RECEIVED", "note": "n", "author": "a"}],
+        "pending": [[1_700_000_000.5, "PROCESSING"], [1_700_000_001.0, "RESOLVE"]],
+    }
+    saved = {"version": 1, "orders": [order], "in_service": {}, "exception": []}
+    state_file = tmp_path / "old.json"
+    state_file.write_text(json.dumps(saved), encoding="utf-8")
+    with Emulator(state_file=state_file) as emu:
+        api = Api(emu)
+        # Its due times passed long ago: the clock finishes it as soon as the emulator starts.
+        got = wait_for(lambda: emu.control.state()["in_service"])
+        assert got == ["9195550100"]
+        root = _xml.parse(api.d("GET", f"/importTnOrders/{order['order_id']}").content)
+        assert _xml.find_text(root, "ProcessingStatus") == "COMPLETE"

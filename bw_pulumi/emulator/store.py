@@ -1,6 +1,6 @@
-"""The emulator's world, its one lock, its clock thread and its persistence (no HTTP).
+"""The world's one lock, its clock thread and its persistence (no HTTP).
 
-Every request handler and the clock take :class:`Store`'s lock; nothing inside it makes a network
+Every backend operation and the clock take :class:`Store`'s lock; nothing inside it makes a network
 call (localstack's publisher rule): order notifications collect in ``World.outbox`` and go to the
 delivery thread after the lock is released. ``--state-file`` is JSON written with an atomic rename
 (choice: the state is small and JSON stays diffable by hand), flushed from the clock thread at
@@ -16,109 +16,30 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bw_pulumi.emulator import orders
-from bw_pulumi.emulator.models import (
-    Application,
-    Message,
-    Order,
-    PhoneNumber,
-    Subscription,
-    now,
-    order_from_dict,
-    to_dict,
-)
-from bw_pulumi.emulator.orders import Notify
+from bw_pulumi.emulator.clock import Progression
+from bw_pulumi.emulator.models import Accounts, Notify, World, now
 
-__all__ = ["Accounts", "Store", "World"]
+__all__ = ["Store"]
 
 _FLUSH_SECONDS = 0.2
-_STATE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Accounts:
-    """The one Dashboard account and the one Catapult user the emulator serves."""
-
-    account_id: str = "9900000"
-    username: str = "emulator-user"
-    password: str = "emulator-password"
-    user_id: str = "u-emulatoruser0000000000000"
-    api_token: str = "t-emulatortoken00000000000"
-    api_secret: str = "emulator-secret"
-
-
-@dataclass
-class World:
-    subscriptions: dict[str, Subscription] = field(default_factory=dict)
-    orders: dict[str, Order] = field(default_factory=dict)
-    in_service: dict[str, float] = field(default_factory=dict)
-    #: The SiteId of the order that put a number in service (none for control-API numbers).
-    in_service_sites: dict[str, str] = field(default_factory=dict)
-    unimportable: dict[str, int] = field(default_factory=dict)
-    failing: dict[str, int] = field(default_factory=dict)
-    #: Numbers whose import orders end EXCEPTION (see ``orders._resolve``).
-    exception: set[str] = field(default_factory=set)
-    applications: dict[str, Application] = field(default_factory=dict)
-    phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
-    messages: dict[str, Message] = field(default_factory=dict)
-    #: Notifications waiting for the delivery thread (never persisted).
-    outbox: list[Notify] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": _STATE_VERSION,
-            "subscriptions": [to_dict(s) for s in self.subscriptions.values()],
-            "orders": [to_dict(o) for o in self.orders.values()],
-            "in_service": dict(self.in_service),
-            "in_service_sites": dict(self.in_service_sites),
-            "unimportable": dict(self.unimportable),
-            "failing": dict(self.failing),
-            "exception": sorted(self.exception),
-            "applications": [to_dict(a) for a in self.applications.values()],
-            "phone_numbers": [to_dict(n) for n in self.phone_numbers.values()],
-            "messages": [to_dict(m) for m in self.messages.values()],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> World:
-        world = cls()
-        for s in data.get("subscriptions", []):
-            world.subscriptions[s["subscription_id"]] = Subscription(**s)
-        for o in data.get("orders", []):
-            world.orders[o["order_id"]] = order_from_dict(o)
-        world.in_service = {str(k): float(v) for k, v in data.get("in_service", {}).items()}
-        world.in_service_sites = {
-            str(k): str(v) for k, v in data.get("in_service_sites", {}).items()
-        }
-        world.unimportable = {str(k): int(v) for k, v in data.get("unimportable", {}).items()}
-        world.failing = {str(k): int(v) for k, v in data.get("failing", {}).items()}
-        world.exception = {str(tn) for tn in data.get("exception", [])}
-        for a in data.get("applications", []):
-            world.applications[a["application_id"]] = Application(**a)
-        for n in data.get("phone_numbers", []):
-            world.phone_numbers[n["number_id"]] = PhoneNumber(**n)
-        for m in data.get("messages", []):
-            world.messages[m["message_id"]] = Message(**m)
-        return world
 
 
 class Store:
-    """Holds the :class:`World` behind one lock and advances orders on a clock thread."""
+    """Holds the :class:`World` behind one lock and advances timed orders on a clock thread."""
 
     def __init__(
         self,
         accounts: Accounts,
         *,
-        processing_seconds: float = 1.0,
+        progression: Progression | None = None,
         state_file: str | os.PathLike[str] | None = None,
         dispatch: Callable[[list[Notify]], None] = lambda _events: None,
     ) -> None:
         self.accounts = accounts
-        self.processing_seconds = max(0.0, float(processing_seconds))
+        self.progression = progression or Progression()
         self._path = Path(state_file) if state_file else None
         self._dispatch = dispatch
         self._lock = threading.RLock()
