@@ -1,11 +1,12 @@
 """Pulumi dynamic resource providers for Bandwidth hosted messaging.
 
 Providers are exported here and their ``__module__`` is pinned to ``bw_pulumi``: state pickles
-them by reference, so this import path must never change.
+them by reference, so this import path must never change. Importing the package patches
+nothing; the SDK workaround in ``_sdk_compat`` is installed by the first resource constructed.
 """
 
+from . import _version
 from ._preflight import ImportabilityReport, check_importability
-from ._sdk_compat import install_serialize_provider_guard
 from .resources.application import Application, ApplicationArgs, ApplicationProvider
 from .resources.import_tn_order import (
     ImportTnOrder,
@@ -17,9 +18,7 @@ from .resources.import_tn_order import (
 from .resources.phone_number import PhoneNumber, PhoneNumberArgs, PhoneNumberProvider
 from .resources.subscription import Subscription, SubscriptionArgs, SubscriptionProvider
 
-__version__ = "0.1.0"
-
-install_serialize_provider_guard()  # else stacks of ~900+ resources die with RecursionError
+__version__ = _version.VERSION
 
 __all__ = [
     "Application",

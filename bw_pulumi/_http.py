@@ -23,7 +23,6 @@ import random
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -32,6 +31,7 @@ from requests.adapters import HTTPAdapter
 
 from . import _xml
 from ._pacing import Budget, Pacer
+from ._version import VERSION
 from .errors import (
     BandwidthError,
     ErrorDetail,
@@ -115,14 +115,7 @@ def _read_capped(response: requests.Response) -> None:
     response._content = b"".join(chunks)
 
 
-def _version() -> str:
-    try:
-        return metadata.version("bw-pulumi")
-    except metadata.PackageNotFoundError:  # pragma: no cover - source checkout without install
-        return "0+unknown"
-
-
-USER_AGENT = f"bw-pulumi/{_version()}"
+USER_AGENT = f"bw-pulumi/{VERSION}"
 
 
 class Dialect(Protocol):

@@ -7,6 +7,9 @@ constructed therefore adds a wrapper layer, and around the 900th the program die
 ``RecursionError`` (probably pulumi/pulumi#17803, closed upstream as "no repro"). A hosted-messaging
 stack has one PhoneNumber per number, so 1,000 numbers hit it. We restore both methods after every
 call: each call then wraps the originals exactly once and produces the same bytes.
+
+Installed by the first bw-pulumi resource constructed (its ``__init__``, before the SDK pickles
+the provider), not at import: importing the package changes nothing in the SDK.
 """
 
 from __future__ import annotations

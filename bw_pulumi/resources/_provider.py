@@ -17,6 +17,7 @@ from pulumi.output import Unknown
 
 from .._display import install_error_display
 from .._runtime import RUNTIME
+from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..config import SETTINGS_KEYS, Settings
@@ -140,6 +141,7 @@ def get_resource(
     """``X.get``: a read-only lookup by id (the engine's ReadStep), every field from the live
     object. The props are all present and empty so each output attribute exists."""
     resource = cls.__new__(cls)
+    install_serialize_provider_guard()  # before the SDK pickles the provider
     Resource.__init__(
         resource,
         provider,

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import ApplicationInfo
 from ..errors import Conflict, NotFound
 from ._create_retry import create_or_resume
@@ -242,20 +243,31 @@ class Application(Resource, module="bandwidth", name="Application"):
     """
 
     application_id: pulumi.Output[str]
+    """Catapult's id of the application (``a-...``, also the resource id): what
+    :class:`PhoneNumber` bindings take as ``application_id``."""
     name: pulumi.Output[str]
+    """Application name."""
     incoming_message_url: pulumi.Output[str | None]
+    """Where Catapult delivers inbound SMS events."""
     incoming_message_url_callback_timeout: pulumi.Output[int | None]
+    """Callback timeout in milliseconds, if set."""
     incoming_message_fallback_url: pulumi.Output[str | None]
+    """Tried when ``incoming_message_url`` fails, if set."""
     callback_http_method: pulumi.Output[str | None]
+    """``GET`` or ``POST`` (upper case, whatever case was given), if set."""
     incoming_call_url: pulumi.Output[str | None]
+    """Where Catapult delivers inbound call events, if set."""
     incoming_call_fallback_url: pulumi.Output[str | None]
+    """Tried when ``incoming_call_url`` fails, if set."""
     auto_answer: pulumi.Output[bool | None]
+    """Whether incoming calls are answered automatically, if set."""
 
     def __init__(
         self, resource_name: str, args: ApplicationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
         props["application_id"] = None
+        install_serialize_provider_guard()  # before the SDK pickles the provider
         super().__init__(ApplicationProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from .._sdk_compat import install_serialize_provider_guard
 from ..clients.dashboard import Address, DashboardClient, ImportOrderRequest
 from ..errors import NotFound, OrderError
 from ._import_adoption import adopt_order
@@ -236,11 +237,17 @@ class ServiceAddress:
     """The subscriber's service address, as the import order records it."""
 
     house_number: pulumi.Input[str]
+    """House number (``HouseNumber``)."""
     street_name: pulumi.Input[str]
+    """Street name (``StreetName``)."""
     city: pulumi.Input[str]
+    """City."""
     state_code: pulumi.Input[str]
+    """Two-letter state code, such as ``NC``."""
     zip: pulumi.Input[str]
+    """ZIP code (write it as a string: a leading zero would be lost in a number)."""
     county: pulumi.Input[str] | None = None
+    """County, if the address needs one."""
 
 
 @dataclass
@@ -248,7 +255,9 @@ class Subscriber:
     """Who the numbers belong to (``name`` at most 45 characters)."""
 
     name: pulumi.Input[str]
+    """Subscriber name, at most 45 characters."""
     service_address: ServiceAddress
+    """Where the service is."""
 
 
 @dataclass
@@ -301,8 +310,13 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
     """
 
     order_id: pulumi.Output[str]
+    """Id of the import order that created (or, adopted, that imported) the numbers; also the
+    resource id."""
     processing_status: pulumi.Output[str]
+    """That order's last status: ``COMPLETE``, ``PARTIAL`` (kept with ``allow_partial``) and so
+    on, as Bandwidth names them."""
     telephone_numbers: pulumi.Output[list[str]]
+    """The numbers asked for, 10 digits, sorted."""
     imported_numbers: pulumi.Output[list[str]]
     """Numbers in service through this resource: what bindings (``PhoneNumber``) may use."""
     failed_numbers: pulumi.Output[list[dict[str, Any]]]
@@ -310,15 +324,25 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
     update only an order placed with ``allow_partial`` leaves any (without it a failure fails
     the step); ``ImportTnOrder.get`` of a PARTIAL or FAILED order lists each of its failures."""
     last_modified: pulumi.Output[str | None]
+    """When Bandwidth last changed the order (its own timestamp), if it said."""
     customer_order_id: pulumi.Output[str]
+    """The idempotency key orders were placed with (given, or project-stack-name)."""
     site_id: pulumi.Output[str]
+    """Dashboard site (sub-account) the numbers were imported into."""
     sip_peer_id: pulumi.Output[str | None]
+    """SIP peer (location), if one was named."""
     subscriber: pulumi.Output[dict[str, Any]]
+    """Subscriber ``name`` and ``service_address``, as given."""
     loa_authorizing_person: pulumi.Output[str]
+    """Who signed the letter of authorization."""
     loa_file: pulumi.Output[str | None]
+    """Path of the signed LOA uploaded to the orders, if one was given."""
     check_importability: pulumi.Output[bool | None]
+    """Whether importTnChecker runs before ordering, if set (default true)."""
     allow_partial: pulumi.Output[bool | None]
+    """Whether numbers that imported are kept when others fail, if set (default false)."""
     wait_timeout: pulumi.Output[float | None]
+    """Seconds an order is waited for, if set (default 600)."""
 
     def __init__(
         self,
@@ -334,6 +358,7 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
                 pulumi.get_project(), pulumi.get_stack(), resource_name
             )
         props.update({key: None for key in OUTPUTS})
+        install_serialize_provider_guard()  # before the SDK pickles the provider
         super().__init__(ImportTnOrderProvider(), resource_name, props, opts)
 
     @staticmethod

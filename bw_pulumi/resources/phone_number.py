@@ -14,6 +14,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from .._numbers import InvalidNumber, to_e164, to_ten_digits
 from .._runtime import RUNTIME
+from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import NumberInfo
 from ..errors import BwPulumiError, Conflict, NotFound
 from ._create_retry import create_or_resume
@@ -276,17 +277,24 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     """
 
     number_id: pulumi.Output[str]
+    """Catapult's id of the number (``n-...``, also the resource id)."""
     number: pulumi.Output[str]
+    """The number in E.164 form (``+1`` and ten digits)."""
     national_number: pulumi.Output[str]
+    """The number in national format, ``(919) 555-0100``."""
     application_id: pulumi.Output[str]
+    """The Catapult application that receives this number's messages."""
     name: pulumi.Output[str | None]
+    """The label shown in Catapult, if set."""
     in_service: pulumi.Output[bool]
+    """Whether the Dashboard had the number in service when last created or refreshed."""
 
     def __init__(
         self, resource_name: str, args: PhoneNumberArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
         props.update(number_id=None, national_number=None, in_service=None)
+        install_serialize_provider_guard()  # before the SDK pickles the provider
         super().__init__(PhoneNumberProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -12,6 +12,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from pulumi.runtime.rpc import wrap_rpc_secret
 
+from .._sdk_compat import install_serialize_provider_guard
 from ..clients.dashboard import SubscriptionInfo, SubscriptionSpec
 from ..errors import AdoptionMismatch, Conflict, NotFound
 from ._create_retry import create_or_resume
@@ -333,13 +334,21 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
     """
 
     subscription_id: pulumi.Output[str]
+    """Bandwidth's id of the subscription (also the resource id)."""
     order_type: pulumi.Output[str]
+    """The order type notified, as Bandwidth reports it."""
     callback_url: pulumi.Output[str]
+    """Where Bandwidth POSTs notifications; refresh reports an edit made outside Pulumi."""
     expiry: pulumi.Output[int]
+    """The lifetime in seconds that was set, not Bandwidth's countdown (never drift)."""
     callback_user: pulumi.Output[str | None]
+    """Basic-auth user of the callback, if any."""
     callback_password: pulumi.Output[str | None]
+    """Basic-auth password, secret; carried from the inputs since Bandwidth never returns it."""
     public_key: pulumi.Output[str | None]
+    """Base64 certificate for mutual TLS on the callback, if any."""
     order_id: pulumi.Output[str | None]
+    """The one order notified about, if the subscription is limited to one."""
 
     def __init__(
         self, resource_name: str, args: SubscriptionArgs, opts: pulumi.ResourceOptions | None = None
@@ -353,6 +362,7 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["callback_password"])
         )
+        install_serialize_provider_guard()  # before the SDK pickles the provider
         super().__init__(SubscriptionProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""The SDK's serialize_provider leak is neutralised once bw_pulumi is imported."""
+"""The SDK's serialize_provider leak is neutralised once the guard is installed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bw_pulumi._sdk_compat import install_serialize_provider_guard
 
 def test_pickling_two_thousand_providers_neither_recurses_nor_changes_the_bytes() -> None:
     # Unguarded, SDK 3.272 raises RecursionError near the 980th call in one process.
+    install_serialize_provider_guard()  # as the first resource constructed does
     provider = SubscriptionProvider()
     first = dynamic.serialize_provider(provider)
     for _ in range(2000):
