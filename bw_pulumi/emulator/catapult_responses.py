@@ -7,9 +7,8 @@ Creates answer 201 with a ``Location`` and no body; lists page with ``page``/``s
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -19,12 +18,11 @@ from bw_pulumi.emulator.catapult_backend import CatapultBackend, invalid
 from bw_pulumi.emulator.catapult_json import app_json, message_json, number_json
 from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.models import PhoneNumber
-from bw_pulumi.emulator.wire import empty, json_error, json_response
+from bw_pulumi.emulator.wire import empty, faults_as, json_error, json_response
 
-__all__ = ["CatapultHandler", "render_fault"]
+__all__ = ["render_fault"]
 
 T = TypeVar("T")
-CatapultHandler = Callable[..., Response]
 DEFAULT_SIZE = 25  # AP pagination defaults (API doc 9)
 MAX_SIZE = 1000
 #: Catapult's error ``category`` per status (API doc 9).
@@ -35,17 +33,6 @@ def render_fault(fault: EmulatorFault) -> Response:
     """Catapult error ``{category, code, message, details}`` (API doc 9)."""
     category = _CATEGORIES.get(fault.status, "bad-request")
     return json_error(fault.status, category, str(fault.code), fault.description)
-
-
-def _faults_rendered(handler: CatapultHandler) -> CatapultHandler:
-    @functools.wraps(handler)
-    def run(backend: CatapultBackend, request: Request, **values: str) -> Response:
-        try:
-            return handler(backend, request, **values)
-        except EmulatorFault as fault:
-            return render_fault(fault)
-
-    return run
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -88,26 +75,26 @@ def _paged(request: Request, items: Sequence[T]) -> Response:
 # -- applications ----------------------------------------------------------------------------
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def create_application(backend: CatapultBackend, request: Request, user_id: str) -> Response:
     app = backend.create_application(_body(request))
     url = _users_url(request, user_id, "applications", app.application_id)
     return empty(201, {"Location": url})
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def list_applications(backend: CatapultBackend, request: Request, user_id: str) -> Response:
     return _paged(request, [app_json(a) for a in backend.list_applications()])
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def get_application(
     backend: CatapultBackend, request: Request, user_id: str, application_id: str
 ) -> Response:
     return json_response(app_json(backend.get_application(application_id)))
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def update_application(
     backend: CatapultBackend, request: Request, user_id: str, application_id: str
 ) -> Response:
@@ -115,7 +102,7 @@ def update_application(
     return empty(200)
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def delete_application(
     backend: CatapultBackend, request: Request, user_id: str, application_id: str
 ) -> Response:
@@ -135,13 +122,13 @@ def _number(request: Request, user_id: str, number: PhoneNumber) -> dict[str, An
     return number_json(number, app_url)
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def create_number(backend: CatapultBackend, request: Request, user_id: str) -> Response:
     number = backend.import_number(_body(request))
     return empty(201, {"Location": _users_url(request, user_id, "phoneNumbers", number.number_id)})
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def list_numbers(backend: CatapultBackend, request: Request, user_id: str) -> Response:
     found = backend.list_numbers(
         request.args.get("applicationId"), request.args.get("name"), request.args.get("numberState")
@@ -149,14 +136,14 @@ def list_numbers(backend: CatapultBackend, request: Request, user_id: str) -> Re
     return _paged(request, [_number(request, user_id, n) for n in found])
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def get_number(
     backend: CatapultBackend, request: Request, user_id: str, number_id: str
 ) -> Response:
     return json_response(_number(request, user_id, backend.get_number(number_id)))
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def update_number(
     backend: CatapultBackend, request: Request, user_id: str, number_id: str
 ) -> Response:
@@ -164,7 +151,7 @@ def update_number(
     return empty(200)
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def delete_number(
     backend: CatapultBackend, request: Request, user_id: str, number_id: str
 ) -> Response:
@@ -175,13 +162,13 @@ def delete_number(
 # -- messages --------------------------------------------------------------------------------
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def send_message(backend: CatapultBackend, request: Request, user_id: str) -> Response:
     message = backend.send_message(_body(request))
     return empty(201, {"Location": _users_url(request, user_id, "messages", message.message_id)})
 
 
-@_faults_rendered
+@faults_as(render_fault)
 def get_message(
     backend: CatapultBackend, request: Request, user_id: str, message_id: str
 ) -> Response:

@@ -29,7 +29,7 @@ from bw_pulumi.emulator.models import (
 )
 from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, FaultPlan, Faults, Stats
-from bw_pulumi.emulator.wire import json_response
+from bw_pulumi.emulator.wire import faults_as, json_response
 
 __all__ = ["ControlContext", "state_json"]
 
@@ -49,16 +49,23 @@ class ControlContext:
     stats: Stats
 
 
-def _bad(message: str) -> Response:
-    return json_response({"error": message}, 400)
+def _bad(message: str) -> EmulatorFault:
+    return EmulatorFault(400, None, message)
 
 
-def _json(request: Request) -> dict[str, Any] | Response:
+def _render(fault: EmulatorFault) -> Response:
+    """Every control refusal is ``{"error": text}`` with its status."""
+    return json_response({"error": fault.description}, fault.status)
+
+
+def _json(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(request.get_data() or b"{}")
     except ValueError:
-        return _bad("body is not JSON")
-    return data if isinstance(data, dict) else _bad("body must be a JSON object")
+        raise _bad("body is not JSON") from None
+    if not isinstance(data, dict):
+        raise _bad("body must be a JSON object")
+    return data
 
 
 def state_json(world: World) -> dict[str, Any]:
@@ -113,26 +120,23 @@ def post_reset(ctx: ControlContext, request: Request) -> Response:
     return json_response({"reset": True})
 
 
+@faults_as(_render)
 def post_faults(ctx: ControlContext, request: Request) -> Response:
-    data = _json(request)
-    if isinstance(data, Response):
-        return data
     try:
-        plan = FaultPlan.from_json(data)
+        plan = FaultPlan.from_json(_json(request))
     except (TypeError, ValueError) as exc:
-        return _bad(str(exc))
+        raise _bad(str(exc)) from None
     ctx.faults.configure(plan)
     return json_response(vars(plan))
 
 
+@faults_as(_render)
 def post_limits(ctx: ControlContext, request: Request) -> Response:
     data = _json(request)
-    if isinstance(data, Response):
-        return data
     try:
         ctx.budgets.configure(data)
     except (TypeError, ValueError) as exc:
-        return _bad(str(exc))
+        raise _bad(str(exc)) from None
     return json_response(ctx.budgets.config)
 
 
@@ -150,17 +154,16 @@ def _codes(value: Any, default: int) -> dict[str, int]:
     return out
 
 
+@faults_as(_render)
 def post_numbers(ctx: ControlContext, request: Request) -> Response:
     data = _json(request)
-    if isinstance(data, Response):
-        return data
     try:
         unimportable = _codes(data.get("unimportable"), DEFAULT_UNIMPORTABLE_CODE)
         failing = _codes(data.get("failing"), DEFAULT_FAILING_CODE)
         exception = list(_codes(data.get("exception"), 0))
         in_service = list(_codes(data.get("in_service"), 0))
     except (TypeError, ValueError, AttributeError) as exc:
-        return _bad(str(exc))
+        raise _bad(str(exc)) from None
     with ctx.store.write() as world:
         world.unimportable.update(unimportable)
         world.failing.update(failing)
@@ -181,17 +184,13 @@ def get_callbacks(ctx: ControlContext, request: Request) -> Response:
     return json_response(ctx.delivery.records())
 
 
+@faults_as(_render)
 def post_inbound(ctx: ControlContext, request: Request) -> Response:
     data = _json(request)
-    if isinstance(data, Response):
-        return data
     sender, to, text = data.get("from"), data.get("to"), data.get("text", "")
     if not isinstance(sender, str) or not isinstance(to, str):
-        return _bad('"from" and "to" (E.164) are required')
-    try:
-        sms = ctx.catapult.receive_sms(sender, to, str(text))
-    except EmulatorFault as fault:
-        return json_response({"error": fault.description}, fault.status)
+        raise _bad('"from" and "to" (E.164) are required')
+    sms = ctx.catapult.receive_sms(sender, to, str(text))
     payload = {"message_id": sms.event["messageId"], "url": sms.url, "method": sms.method}
     return json_response(payload, 201)
 

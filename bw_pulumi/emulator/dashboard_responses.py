@@ -10,7 +10,6 @@ result codes, or no body at all).
 from __future__ import annotations
 
 import base64
-import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -40,15 +39,13 @@ from bw_pulumi.emulator.models import EXTERNAL, IMPORT, REMOVE, now
 from bw_pulumi.emulator.wire import (
     BadXml,
     empty,
+    faults_as,
     flat_errors,
     parse_xml,
     status_error,
     xml_response,
 )
 
-__all__ = ["DashboardHandler", "faults_as"]
-
-DashboardHandler = Callable[..., Response]
 SUBS_ROOT = "SubscriptionsResponse"
 EXT_ROOT = "ExternalTnsOrderResponse"
 #: Error roots for reading one order: the removal one is documented (1008, API doc 5); the
@@ -93,24 +90,6 @@ def _bare_form(fault: EmulatorFault) -> Response:
 
 def _int_code(fault: EmulatorFault) -> int | None:
     return fault.code if isinstance(fault.code, int) else None
-
-
-def faults_as(
-    form: Callable[[EmulatorFault], Response],
-) -> Callable[[DashboardHandler], DashboardHandler]:
-    """Render the handler's faults in ``form``: the route's declared error shape."""
-
-    def wrap(handler: DashboardHandler) -> DashboardHandler:
-        @functools.wraps(handler)
-        def run(backend: DashboardBackend, request: Request, **values: str) -> Response:
-            try:
-                return handler(backend, request, **values)
-            except EmulatorFault as fault:
-                return form(fault)
-
-        return run
-
-    return wrap
 
 
 # -- subscriptions ---------------------------------------------------------------------------

@@ -5,18 +5,21 @@ Only primitives live here; each API's modules write their own element names (sty
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi import _xml
+from bw_pulumi.emulator.errors import EmulatorFault
 
 __all__ = [
     "BadXml",
     "empty",
+    "faults_as",
     "flat_errors",
     "json_error",
     "json_response",
@@ -26,6 +29,24 @@ __all__ = [
 ]
 
 XML = "application/xml"
+H = TypeVar("H", bound=Callable[..., Response])
+
+
+def faults_as(form: Callable[[EmulatorFault], Response]) -> Callable[[H], H]:
+    """Render the handler's :class:`EmulatorFault`\\ s with ``form``: its API's (and, on the
+    Dashboard, its route's) error shape. Each API defines its forms in one place."""
+
+    def wrap(handler: H) -> H:
+        @functools.wraps(handler)
+        def run(*args: Any, **values: Any) -> Response:
+            try:
+                return handler(*args, **values)
+            except EmulatorFault as fault:
+                return form(fault)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 class BadXml(Exception):
