@@ -10,11 +10,14 @@ decides when each step is taken:
   status, the next read the end);
 - ``reads``: one step after every ``reads`` reads of the order (GET, history, lists), so a test
   reaches RECEIVED, PROCESSING and the end by reading, never by sleeping.
+
+An order keeps the progression it was placed under (a state file stores it with the order).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bw_pulumi.emulator.models import Order
 
@@ -49,6 +52,22 @@ class Progression:
         if reads < 1:
             raise ValueError("after_reads needs at least one read per step")
         return cls(READS, 0.0, int(reads))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Progression:
+        """``{"mode": "timed", "seconds": S}``, ``{"mode": "immediate"}`` or
+        ``{"mode": "reads", "reads": N}`` (``POST /_emulator/progression``)."""
+        unknown = set(data) - {"mode", "seconds", "reads"}
+        if unknown:
+            raise ValueError(f"unknown progression keys: {sorted(unknown)}")
+        mode = data.get("mode")
+        if mode == TIMED:
+            return cls.timed(float(data.get("seconds", 1.0)))
+        if mode == IMMEDIATE:
+            return cls.immediate()
+        if mode == READS:
+            return cls.after_reads(int(data.get("reads", 1)))
+        raise ValueError(f"mode must be one of {TIMED!r}, {IMMEDIATE!r}, {READS!r}")
 
     @property
     def immediate_settle(self) -> bool:

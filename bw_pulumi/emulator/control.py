@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from bw_pulumi.emulator.catapult_backend import CatapultBackend
 from bw_pulumi.emulator.catapult_json import app_json
+from bw_pulumi.emulator.clock import Progression
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.models import (
@@ -128,6 +129,17 @@ def post_faults(ctx: ControlContext, request: Request) -> Response:
         raise _bad(str(exc)) from None
     ctx.faults.configure(plan)
     return json_response(vars(plan))
+
+
+@faults_as(_render)
+def post_progression(ctx: ControlContext, request: Request) -> Response:
+    """How orders placed from now on progress (orders already placed keep theirs)."""
+    try:
+        progression = Progression.from_json(_json(request))
+    except (TypeError, ValueError) as exc:
+        raise _bad(str(exc)) from None
+    ctx.store.progression = progression
+    return json_response(vars(progression))
 
 
 @faults_as(_render)

@@ -39,6 +39,12 @@ class ControlClient:
         result: dict[str, Any] = self._call("POST", "faults", plan)
         return result
 
+    def progression(self, mode: str, **settings: Any) -> dict[str, Any]:
+        """How orders placed from now on progress: ``progression("reads", reads=1)``,
+        ``progression("immediate")`` or ``progression("timed", seconds=1.5)``."""
+        result: dict[str, Any] = self._call("POST", "progression", {"mode": mode, **settings})
+        return result
+
     def limits(self, **budgets: Any) -> dict[str, Any]:
         result: dict[str, Any] = self._call("POST", "limits", budgets)
         return result

@@ -39,7 +39,9 @@ class Store:
         dispatch: Callable[[list[Notify]], None] = lambda _events: None,
     ) -> None:
         self.accounts = accounts
-        self.progression = progression or Progression()
+        #: How orders placed from now on progress; ``POST /_emulator/progression`` changes it
+        #: and a reset restores the one the emulator started with.
+        self.progression = self._initial_progression = progression or Progression()
         self._path = Path(state_file) if state_file else None
         self._dispatch = dispatch
         self._lock = threading.RLock()
@@ -74,6 +76,7 @@ class Store:
         with self.write() as world:
             fresh = World()
             world.__dict__.update(fresh.__dict__)
+            self.progression = self._initial_progression
 
     # -- clock ---------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import requests
 from _emu_helpers import (
     Api,
     Receiver,
@@ -108,3 +109,20 @@ def test_progressions_are_built_from_their_constructors() -> None:
         Progression.after_reads(0)
     assert Emulator(processing_seconds=0).progression == Progression.immediate()
     assert parser().parse_args(["--after-reads", "3"]).after_reads == 3
+
+
+def test_control_api_switches_the_progression_of_orders_placed_next(emu: Emulator) -> None:
+    api = Api(emu)
+    assert emu.control.progression("reads", reads=1)["mode"] == "reads"
+    by_reads = post_order(api, "importTnOrders", import_body(TN))
+    emu.control.progression("immediate")
+    at_once = post_order(api, "importTnOrders", import_body("9195550101"))
+    assert _status(api, "importTnOrders", at_once) == "COMPLETE"
+    assert _status(api, "importTnOrders", by_reads) == "PROCESSING"  # keeps its own
+    emu.control.progression("reads", reads=5)
+    emu.control.reset()  # back to the progression the emulator started with (immediate)
+    again = post_order(api, "importTnOrders", import_body(TN))
+    assert _status(api, "importTnOrders", again) == "COMPLETE"
+    for bad in ({"mode": "sometimes"}, {"mode": "reads", "reads": 0}, {"nope": 1}):
+        response = requests.post(f"{emu.base_url}/_emulator/progression", json=bad, timeout=5)
+        assert response.status_code == 400 and "error" in response.json()
