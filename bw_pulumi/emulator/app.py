@@ -1,35 +1,34 @@
 """The WSGI application: prefix and case folding, routing, auth, faults, budgets, counters.
 
-The wire modules hold the formats and :mod:`.urls` the routes; this module decides *whether* a
-request reaches a handler, hands each handler its API's backend, and shapes the refusals made
-before any handler runs the way each API does (Dashboard: empty 401/429 bodies and
-``ResponseStatus`` 403s; Catapult: JSON errors). ``/_emulator/`` routes bypass auth, faults,
-budgets and counters.
+:mod:`.urls` holds the routes and the wire modules the formats; this module decides *whether* a
+request reaches a handler and hands each handler its API's backend. Requests refused before a
+handler runs (401, 403, 404, 429, injected 5xx) are answered by the API's ``*_faults`` module,
+where its other error shapes live. ``/_emulator/`` routes bypass auth, faults, budgets and
+counters.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import socket
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import urls
+from bw_pulumi.emulator import catapult_faults, dashboard_faults, urls
 from bw_pulumi.emulator.catapult_backend import CatapultBackend
 from bw_pulumi.emulator.control import ControlContext
 from bw_pulumi.emulator.dashboard_backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, Faults, Stats
-from bw_pulumi.emulator.wire import empty, json_error, json_response, status_error
+from bw_pulumi.emulator.wire import empty, json_response
 
 __all__ = ["EmulatorApp"]
 
@@ -57,19 +56,24 @@ _CANONICAL = {
         "messages",
     ]
 }
-#: Root element of a 403 per Dashboard collection (the ``{X}Response`` family, API doc 1.5).
-_DENIED_ROOTS = {
-    "subscriptions": "SubscriptionsResponse",
-    "importTnChecker": "ImportTnCheckerResponse",
-    "importTnOrders": "ImportTnOrderResponse",
-    "removeImportedTnOrders": "RemoveImportedTnOrdersResponse",
-    "externalTns": "ExternalTnsOrderResponse",
-    "inserviceNumbers": "TNs",
-}
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1", "localhost"}
 
 
 _Handler = Callable[..., Response]
+
+
+class _Refusals(Protocol):
+    """An API's answers for requests refused before a handler runs (its ``*_faults`` module)."""
+
+    def unauthorized(self) -> Response: ...
+    def denied(self, whose: str) -> Response: ...
+    def too_many(self, request: Request, wait: float) -> Response: ...
+    def unavailable(self, status: int) -> Response: ...
+    def no_route(self) -> Response: ...
+
+
+_DASHBOARD_REFUSALS: _Refusals = dashboard_faults
+_CATAPULT_REFUSALS: _Refusals = catapult_faults
 
 
 class _Routes:
@@ -130,29 +134,28 @@ class EmulatorApp:
 
     def _serve_api(self, request: Request) -> Response:
         found = _DASHBOARD.match(request.path)
-        api = "dashboard" if found else "catapult"
         if found:
             request.environ["bw.prefix"] = found.group(1)
-            path, routes = _fold(found.group(2)), self._dashboard
+            path, routes, refuse = _fold(found.group(2)), self._dashboard, _DASHBOARD_REFUSALS
         else:
-            path, routes = _fold(request.path), self._catapult
+            path, routes, refuse = _fold(request.path), self._catapult, _CATAPULT_REFUSALS
         endpoint: str | None = None
         values: Mapping[str, Any] = {}
         status: Response | None = None
         try:
             endpoint, values = routes.map.bind("emulator").match(path, method=request.method)
         except NotFound:
-            status = self._not_found(api)
+            status = refuse.no_route()
         except MethodNotAllowed:
             status = empty(405)
         route = f"{request.method} {endpoint or 'unmatched'}"
-        response = self._shape(request, api, route) or status
+        response = self._shape(request, refuse, route) or status
         if response is None:
-            response = self._authorize(request, api, path, values)
+            response = self._authorize(request, refuse, path)
         if response is None:
             wait = self.ctx.budgets.check(route)
             if wait is not None:
-                response = self._too_many(request, api, wait)
+                response = refuse.too_many(request, wait)
         if response is None and endpoint is not None:
             response = self._run(routes, endpoint, request, values)
         assert response is not None
@@ -170,13 +173,7 @@ class EmulatorApp:
             return empty(500)
         return result
 
-    @staticmethod
-    def _not_found(api: str) -> Response:
-        if api == "catapult":
-            return json_error(404, "not-found", "resource-not-found", "The resource does not exist")
-        return empty(404)
-
-    def _shape(self, request: Request, api: str, route: str) -> Response | None:
+    def _shape(self, request: Request, refuse: _Refusals, route: str) -> Response | None:
         """Injected latency and faults (``POST /_emulator/faults``), drawn per request."""
         latency, outcome = self.ctx.faults.draw()
         if latency:
@@ -189,55 +186,25 @@ class EmulatorApp:
             # werkzeug treats ConnectionError as "client went away": no response is written.
             raise ConnectionResetError("emulated dropped connection")
         if outcome == "429":
-            return self._too_many(request, api, 1.0)
+            return refuse.too_many(request, 1.0)
         if outcome in ("500", "503"):
-            code = int(outcome)
-            if api == "catapult":
-                return json_error(code, "unavailable", "service-unavailable", "Emulated fault")
-            return empty(code)
+            return refuse.unavailable(int(outcome))
         return None
 
-    @staticmethod
-    def _too_many(request: Request, api: str, wait: float) -> Response:
-        reset = time.time() + wait
-        if api == "dashboard":
-            # Empty body, X-RateLimit-Reset in epoch SECONDS (API doc 1.6).
-            return empty(429, {"X-RateLimit-Reset": str(math.ceil(reset))})
-        millis = str(math.ceil(reset * 1000))
-        # JSON without "message", X-RateLimit-Reset in epoch MILLISECONDS (API doc 9).
-        details = [
-            {"name": "rateLimitResetTime", "value": millis},
-            {"name": "requestMethod", "value": request.method},
-            {"name": "remoteAddress", "value": request.remote_addr or ""},
-            {"name": "requestPath", "value": request.path.removeprefix("/v1/")},
-        ]
-        body = {"category": "too-many-requests", "code": "rate-limit-reached", "details": details}
-        return json_response(body, 429, {"X-RateLimit-Reset": millis})
-
-    def _authorize(
-        self, request: Request, api: str, path: str, values: Mapping[str, Any]
-    ) -> Response | None:
+    def _authorize(self, request: Request, refuse: _Refusals, path: str) -> Response | None:
+        """401 for wrong credentials, 403 for another account's or user's path."""
         auth = request.authorization
         given = (auth.username, auth.password) if auth and auth.type == "basic" else None
-        if api == "dashboard":
+        parts = path.split("/")
+        if refuse is _DASHBOARD_REFUSALS:
             if given != (self.accounts.username, self.accounts.password):
-                # The Dashboard 401 body is undocumented (API doc 1.2): empty, with a challenge.
-                return empty(401, {"WWW-Authenticate": 'Basic realm="Bandwidth Dashboard"'})
-            account = path.split("/")[2]
-            if account != self.accounts.account_id:
-                parts = path.split("/")
-                root = _DENIED_ROOTS.get(parts[3] if len(parts) > 3 else "", "ErrorResponse")
-                return status_error(root, 403, 1001, "Access Denied")
+                return refuse.unauthorized()
+            if parts[2] != self.accounts.account_id:
+                return refuse.denied(parts[3] if len(parts) > 3 else "")
             return None
         if given != (self.accounts.api_token, self.accounts.api_secret):
-            response = json_error(
-                401, "authentication", "unauthorized", "Invalid API token or secret"
-            )
-            response.headers["WWW-Authenticate"] = 'Basic realm="Catapult"'
-            return response
-        user = path.split("/")[3] if path.startswith(_CATAPULT) else None
+            return refuse.unauthorized()
+        user = parts[3] if path.startswith(_CATAPULT) else None
         if user is not None and user != self.accounts.user_id:
-            return json_error(
-                403, "authorization", "access-denied", f"You have no access to user {user}"
-            )
+            return refuse.denied(user)
         return None

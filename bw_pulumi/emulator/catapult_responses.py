@@ -1,8 +1,8 @@
 """Catapult v1 wire handlers: decode the JSON body, call :class:`CatapultBackend`, render JSON.
 
 Creates answer 201 with a ``Location`` and no body; lists page with ``page``/``size`` and an RFC
-5988 ``Link`` header (bandwidth-api.md 9). Every fault becomes Catapult's JSON error here, in
-:func:`render_fault`, the one place.
+5988 ``Link`` header (bandwidth-api.md 9). Every fault becomes Catapult's JSON error through
+:func:`.catapult_faults.render_fault`.
 """
 
 from __future__ import annotations
@@ -15,24 +15,14 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi.emulator.catapult_backend import CatapultBackend, invalid
+from bw_pulumi.emulator.catapult_faults import render_fault
 from bw_pulumi.emulator.catapult_json import app_json, message_json, number_json
-from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.models import PhoneNumber
-from bw_pulumi.emulator.wire import empty, faults_as, json_error, json_response
-
-__all__ = ["render_fault"]
+from bw_pulumi.emulator.wire import empty, faults_as, json_response
 
 T = TypeVar("T")
 DEFAULT_SIZE = 25  # AP pagination defaults (API doc 9)
 MAX_SIZE = 1000
-#: Catapult's error ``category`` per status (API doc 9).
-_CATEGORIES = {400: "bad-request", 404: "not-found", 409: "conflict"}
-
-
-def render_fault(fault: EmulatorFault) -> Response:
-    """Catapult error ``{category, code, message, details}`` (API doc 9)."""
-    category = _CATEGORIES.get(fault.status, "bad-request")
-    return json_error(fault.status, category, str(fault.code), fault.description)
 
 
 def _body(request: Request) -> dict[str, Any]:

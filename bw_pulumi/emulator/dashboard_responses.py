@@ -1,22 +1,26 @@
 """Dashboard wire handlers: read the XML body, call :class:`DashboardBackend`, render XML.
 
 Paths are relative to ``{prefix}/accounts/{accountId}`` (the app strips the three prefixes, API
-doc 1.1, and folds collection names to their documented case, 1.4). Every fault is rendered here,
-in the error shape its route declares with :func:`faults_as` (API doc 1.5's shapes: a
-``ResponseStatus`` under a ``{X}Response`` root, flat ``Errors``, ``fileUploadResponse``
-result codes, or no body at all).
+doc 1.1, and folds collection names to their documented case, 1.4). Each handler declares its
+route's error shape with ``faults_as`` and a form from :mod:`.dashboard_faults`.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi import _xml
 from bw_pulumi.emulator.dashboard_backend import DashboardBackend
+from bw_pulumi.emulator.dashboard_faults import (
+    REPORT_ROOTS,
+    bare_form,
+    flat_form,
+    loa_form,
+    status_form,
+)
 from bw_pulumi.emulator.dashboard_requests import (
     location,
     numbers_in,
@@ -40,57 +44,15 @@ from bw_pulumi.emulator.wire import (
     BadXml,
     empty,
     faults_as,
-    flat_errors,
     parse_xml,
-    status_error,
     xml_response,
 )
 
 SUBS_ROOT = "SubscriptionsResponse"
 EXT_ROOT = "ExternalTnsOrderResponse"
-#: Error roots for reading one order: the removal one is documented (1008, API doc 5); the
-#: import one is our analogue (no source shows it).
-_REPORT_ROOTS = {IMPORT: "ImportTnOrderResponse", REMOVE: "RemoveImportedTnOrdersReportResponse"}
 #: Real ``Links`` point at production whatever host was asked (API doc 1.1/1.7); clients rebase.
 LINK_BASE = "https://dashboard.bandwidth.com:443/v1.0"
 DEFAULT_PAGE_SIZE = 500  # real first links show size=500 (API doc 6; the SPEC says 300)
-
-# -- faults: the one place they become responses -------------------------------------------
-
-
-def status_form(root: str) -> Callable[[EmulatorFault], Response]:
-    """``{root} > ResponseStatus > ErrorCode?, Description`` (API doc 1.5 shapes 1 and 2)."""
-    return lambda f: status_error(root, f.status, _int_code(f), f.description)
-
-
-def flat_form(
-    root: str, processing_status: str | None = None
-) -> Callable[[EmulatorFault], Response]:
-    """Repeated flat ``Errors > Code, Description`` (API doc 1.5 shape 3)."""
-    return lambda f: flat_errors(
-        root, f.errors, processing_status=processing_status, status=f.status
-    )
-
-
-def _loa_form(fault: EmulatorFault) -> Response:
-    """LOA routes refuse in three shapes: the order's, the file's, and the upload's codes."""
-    if fault.subject == "order":
-        return status_form(_REPORT_ROOTS[IMPORT])(fault)
-    if fault.subject == "loa":
-        return status_form("fileUploadResponse")(fault)
-    body = _xml.element(
-        "fileUploadResponse", ("resultCode", fault.code), ("resultMessage", fault.description)
-    )
-    return xml_response(body, fault.status)
-
-
-def _bare_form(fault: EmulatorFault) -> Response:
-    return empty(fault.status)  # inserviceNumbers refuses with no body (API doc 6)
-
-
-def _int_code(fault: EmulatorFault) -> int | None:
-    return fault.code if isinstance(fault.code, int) else None
-
 
 # -- subscriptions ---------------------------------------------------------------------------
 
@@ -188,28 +150,28 @@ def list_removals(backend: DashboardBackend, request: Request, account_id: str) 
     return _list(backend, request, account_id, REMOVE)
 
 
-@faults_as(status_form(_REPORT_ROOTS[IMPORT]))
+@faults_as(status_form(REPORT_ROOTS[IMPORT]))
 def get_import(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str
 ) -> Response:
     return xml_response(order_xml(backend.get_order(IMPORT, order_id), account_id, created=False))
 
 
-@faults_as(status_form(_REPORT_ROOTS[REMOVE]))
+@faults_as(status_form(REPORT_ROOTS[REMOVE]))
 def get_removal(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str
 ) -> Response:
     return xml_response(order_xml(backend.get_order(REMOVE, order_id), account_id, created=False))
 
 
-@faults_as(status_form(_REPORT_ROOTS[IMPORT]))
+@faults_as(status_form(REPORT_ROOTS[IMPORT]))
 def import_history(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str
 ) -> Response:
     return xml_response(history_doc(backend.get_order(IMPORT, order_id)))
 
 
-@faults_as(status_form(_REPORT_ROOTS[REMOVE]))
+@faults_as(status_form(REPORT_ROOTS[REMOVE]))
 def removal_history(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str
 ) -> Response:
@@ -219,7 +181,7 @@ def removal_history(
 # -- LOA files (API doc 4.5) -----------------------------------------------------------------
 
 
-@faults_as(_loa_form)
+@faults_as(loa_form)
 def upload_loa(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str
 ) -> Response:
@@ -235,14 +197,14 @@ def upload_loa(
     return xml_response(body, 201, {"Location": url})
 
 
-@faults_as(_loa_form)
+@faults_as(loa_form)
 def list_loas(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str
 ) -> Response:
     return xml_response(loa_list_doc(backend.list_loas(order_id)))
 
 
-@faults_as(_loa_form)
+@faults_as(loa_form)
 def get_loa(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str, file_id: str
 ) -> Response:
@@ -251,7 +213,7 @@ def get_loa(
     return Response(base64.b64decode(loa.data_b64), content_type=loa.content_type, headers=headers)
 
 
-@faults_as(_loa_form)
+@faults_as(loa_form)
 def loa_metadata(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str, file_id: str
 ) -> Response:
@@ -262,7 +224,7 @@ def loa_metadata(
     return xml_response(body)
 
 
-@faults_as(_loa_form)
+@faults_as(loa_form)
 def delete_loa(
     backend: DashboardBackend, request: Request, account_id: str, order_id: str, file_id: str
 ) -> Response:
@@ -345,12 +307,12 @@ def _in_service(
     return xml_response(body)
 
 
-@faults_as(_bare_form)
+@faults_as(bare_form)
 def list_in_service(backend: DashboardBackend, request: Request, account_id: str) -> Response:
     return _in_service(backend, request, account_id, None)
 
 
-@faults_as(_bare_form)
+@faults_as(bare_form)
 def list_site_in_service(
     backend: DashboardBackend, request: Request, account_id: str, site_id: str
 ) -> Response:

@@ -2,8 +2,8 @@
 
 A backend operation that refuses raises a fault carrying the HTTP status, Bandwidth's code and
 description; it never builds a response. Each API renders faults in one place
-(:func:`.dashboard_responses.render_fault`, :func:`.catapult_responses.render_fault`), in the
-error shape the route declares, so the same rule reads the same on every route.
+(:mod:`.dashboard_faults`, :mod:`.catapult_faults`), in the error shape the route declares, so
+the same rule reads the same on every route.
 """
 
 from __future__ import annotations

@@ -51,6 +51,14 @@ def test_wire_modules_never_import_each_other() -> None:
         assert reached & (WIRE - {name}) == set(), name
 
 
+def test_one_apis_modules_never_import_the_others() -> None:
+    for path in PACKAGE.glob("*.py"):
+        reached = {n.rsplit(".", 1)[-1] for n in _imports(path)}
+        for mine, other in (("dashboard_", "catapult_"), ("catapult_", "dashboard_")):
+            if path.stem.startswith(mine):
+                assert not {n for n in reached if n.startswith(other)}, path.name
+
+
 def test_every_endpoint_has_one_route() -> None:
     for table in (urls.DASHBOARD, urls.CATAPULT, urls.CONTROL):
         endpoints = [rule.endpoint for rule, _ in table]
