@@ -29,9 +29,11 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 from demo_emulator import BackgroundEmulator, EmulatorError
+from demo_messages import RoundTripError, choose_port, receiver, round_trip
 from pulumi_offline import find_cli_bin_dir
 
 from bw_pulumi._numbers import InvalidNumber, to_e164
+from bw_pulumi.clients.catapult import CatapultClient
 
 REPO = Path(__file__).resolve().parents[1]
 STACK = "demo"
@@ -189,8 +191,11 @@ class Pulumi:
                 continue
 
 
-def configure(cli: Pulumi, emu: BackgroundEmulator, numbers: list[str] | None) -> dict[str, str]:
-    """Select (or create) the stack and point it at the emulator; `numbers` when given or new.
+def configure(
+    cli: Pulumi, emu: BackgroundEmulator, numbers: list[str] | None, message_url: str
+) -> dict[str, str]:
+    """Select (or create) the stack and point it at the emulator; `numbers` when given or new;
+    inbound SMS to `message_url`.
 
     Returns the plaintext values set.
     """
@@ -208,6 +213,7 @@ def configure(cli: Pulumi, emu: BackgroundEmulator, numbers: list[str] | None) -
         "bandwidth:apiToken": "t-emulatortoken00000000000",
         f"{project}:siteId": DEMO_SITE_ID,
         f"{project}:callbackUrl": DEMO_CALLBACK_URL,
+        f"{project}:messageUrl": message_url,
     }
     if numbers is not None:
         plain[f"{project}:numbers"] = json.dumps(numbers)
@@ -269,6 +275,21 @@ def print_emulator_summary(emu: BackgroundEmulator) -> None:
     say(f"  applications: {apps}, subscriptions: {subs}")
 
 
+def message_round_trip(emu: BackgroundEmulator, port: int) -> None:
+    """One SMS out from the first imported number, one in to it, as the seeds end."""
+    numbers = sorted(n["number"] for n in emu.state()["phone_numbers"])
+    if not numbers:
+        return
+    client = CatapultClient(
+        emu.base_url, "u-emulatoruser0000000000000", "t-emulatortoken00000000000", "emulator-secret"
+    )
+    with receiver(port) as inbox:
+        lines = round_trip(client, emu.base_url, inbox, numbers[0])
+    say("\nMessages (Catapult /messages out, the application's incomingMessageUrl in):")
+    for line in lines:
+        say(line)
+
+
 def shown(path: Path) -> str:
     """A path as short as it stays unambiguous from the repository root."""
     try:
@@ -311,7 +332,8 @@ def run(args: argparse.Namespace, numbers: list[str] | None) -> int:
     say(f"scripts/demo: {how} emulator at {emu.base_url} (log {emu.log_file})")
     try:
         cli = Pulumi(root, bin_dir)
-        config = configure(cli, emu, numbers)
+        sms_port = choose_port(root)
+        config = configure(cli, emu, numbers, f"http://127.0.0.1:{sms_port}/bandwidth/sms")
         run_program = args.command in ("refresh", "destroy") and urls_changed(cli, config)
         if run_program:
             say(
@@ -331,6 +353,8 @@ def run(args: argparse.Namespace, numbers: list[str] | None) -> int:
             return 1
         say()
         print_emulator_summary(emu)
+        if args.command == "up":
+            message_round_trip(emu, sms_port)
         next_steps(root, bin_dir, args.command)
     finally:
         if args.keep_emulator:
@@ -346,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Checked before anything is started or written: a bad value never reaches the stack.
         numbers = parse_numbers(args.numbers)
         return run(args, numbers)
-    except (DemoError, EmulatorError) as exc:
+    except (DemoError, EmulatorError, RoundTripError) as exc:
         print(f"scripts/demo: {exc}", file=sys.stderr, flush=True)
         return 1
 

@@ -26,6 +26,7 @@ from bw_pulumi.emulator import Emulator
 
 DEMO = REPO / "scripts" / "demo"
 DEMO_TIMEOUT_SECONDS = 600
+CUSTOMER = "+19195550199"  # the demo conversation's other party
 DEMO_NUMBERS = ["9195550100", "9195550101", "9195550102"]
 #: The stack config file `pulumi config set` writes: the project's, beside the root Pulumi.yaml.
 STACK_CONFIG = REPO / "Pulumi.demo.yaml"
@@ -165,6 +166,17 @@ def test_demo_runs_the_pulumi_cli_up_refresh_destroy_and_rejects_bad_numbers_unt
     assert bound == {f"+1{tn}": app["id"] for tn in DEMO_NUMBERS}
     assert len(world["subscriptions"]) == 1
     assert not json.loads((home / "emulator.run.json").read_text())["pid"]  # emulator stopped
+
+    # The seeds' last step: one SMS out from an imported number through Catapult, and one in,
+    # which the demo's receiver (the application's incomingMessageUrl) printed once it got it.
+    sent = {(m["direction"], m["from_number"], m["to_number"]) for m in world["messages"]}
+    assert sent == {("out", "+19195550100", CUSTOMER), ("in", CUSTOMER, "+19195550100")}
+    assert re.search(
+        r"^  received \+19195550199 -> \+19195550100: 'Got it, thanks!' \(delivered to the "
+        r"application's incomingMessageUrl http://127\.0\.0\.1:\d+/bandwidth/sms\)$",
+        up.stdout,
+        re.M,
+    )
 
     by_hand = hand_run(up.stdout)
     assert by_hand.returncode == 0
