@@ -12,6 +12,8 @@ decides when each step is taken:
   reaches RECEIVED, PROCESSING and the end by reading, never by sleeping.
 
 An order keeps the progression it was placed under (a state file stores it with the order).
+``POST /_emulator/settle`` ends every pending order at once, whatever its progression: with a
+long timed progression it is the test's hand on the clock.
 """
 
 from __future__ import annotations

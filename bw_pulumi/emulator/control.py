@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from bw_pulumi.emulator import orders
 from bw_pulumi.emulator.catapult_backend import CatapultBackend
 from bw_pulumi.emulator.catapult_json import app_json
 from bw_pulumi.emulator.clock import Progression
@@ -140,6 +141,13 @@ def post_progression(ctx: ControlContext, request: Request) -> Response:
         raise _bad(str(exc)) from None
     ctx.store.progression = progression
     return json_response(vars(progression))
+
+
+def post_settle(ctx: ControlContext, request: Request) -> Response:
+    """Every pending order takes all its steps now (see :func:`.orders.settle`)."""
+    with ctx.store.write() as world:
+        settled = orders.settle(world, now())
+    return json_response({"settled": settled})
 
 
 @faults_as(_render)

@@ -45,6 +45,11 @@ class ControlClient:
         result: dict[str, Any] = self._call("POST", "progression", {"mode": mode, **settings})
         return result
 
+    def settle(self) -> list[str]:
+        """End every pending order now; the ids of the orders that were pending."""
+        result: list[str] = self._call("POST", "settle", {})["settled"]
+        return result
+
     def limits(self, **budgets: Any) -> dict[str, Any]:
         result: dict[str, Any] = self._call("POST", "limits", budgets)
         return result

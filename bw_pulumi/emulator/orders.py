@@ -31,7 +31,7 @@ from bw_pulumi.emulator.models import (
     describe,
 )
 
-__all__ = ["STATUS_MESSAGES", "advance", "create", "read"]
+__all__ = ["STATUS_MESSAGES", "advance", "create", "read", "settle"]
 
 _RESOLVE = "RESOLVE"  # marker for the terminal step: its status depends on the numbers
 
@@ -97,6 +97,22 @@ def advance(world: World, moment: float) -> float | None:
             at = order.pending[0][0]
             next_due = at if next_due is None else min(next_due, at)
     return next_due
+
+
+def settle(world: World, moment: float) -> list[str]:
+    """Take every pending step of every order now, whatever its progression; return their ids.
+
+    The test's hand on the clock (``POST /_emulator/settle``): an order placed under a long
+    timed progression stays pending for as long as a test needs, then ends on request.
+    """
+    settled = []
+    for order in list(world.orders.values()):
+        if order.pending:
+            settled.append(order.order_id)
+        while order.pending:
+            _, step = order.pending.pop(0)
+            _step(world, order, step, max(moment, order.last_modified))
+    return settled
 
 
 def read(world: World, order: Order, moment: float) -> None:

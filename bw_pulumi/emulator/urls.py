@@ -97,6 +97,7 @@ CONTROL: list[Route] = [
     _route("POST", f"{_C}/faults", "control.faults", ctl.post_faults),
     _route("POST", f"{_C}/limits", "control.limits", ctl.post_limits),
     _route("POST", f"{_C}/progression", "control.progression", ctl.post_progression),
+    _route("POST", f"{_C}/settle", "control.settle", ctl.post_settle),
     _route("POST", f"{_C}/numbers", "control.numbers", ctl.post_numbers),
     _route("GET", f"{_C}/callbacks", "control.callbacks", ctl.get_callbacks),
     _route("POST", f"{_C}/inbound", "control.inbound", ctl.post_inbound),

@@ -126,3 +126,15 @@ def test_control_api_switches_the_progression_of_orders_placed_next(emu: Emulato
     for bad in ({"mode": "sometimes"}, {"mode": "reads", "reads": 0}, {"nope": 1}):
         response = requests.post(f"{emu.base_url}/_emulator/progression", json=bad, timeout=5)
         assert response.status_code == 400 and "error" in response.json()
+
+
+def test_settle_ends_every_pending_order_now_whatever_its_progression() -> None:
+    with Emulator(processing_seconds=600) as emu:
+        api = Api(emu)
+        emu.control.numbers(failing={"9195550101": 19005})
+        order_id = post_order(api, "importTnOrders", import_body(TN, "9195550101"))
+        assert _status(api, "importTnOrders", order_id) == "RECEIVED"  # due in 5 minutes
+        assert emu.control.settle() == [order_id]
+        assert _status(api, "importTnOrders", order_id) == "PARTIAL"
+        assert emu.control.state()["in_service"] == [TN]
+        assert emu.control.settle() == []
