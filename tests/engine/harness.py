@@ -153,7 +153,8 @@ class Engine:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._drain.start()
         port = self._read_port()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_SECONDS)
@@ -192,6 +193,12 @@ class Engine:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait(timeout=10)
+        if self._proc is not None:
+            # Pipes left to the garbage collector are ResourceWarnings, and warnings are errors.
+            self._drain.join(timeout=10)  # stderr reaches EOF once the plugin has exited
+            for pipe in (self._proc.stdout, self._proc.stderr):
+                if pipe is not None:
+                    pipe.close()
 
     # -- raw calls -------------------------------------------------------------------------
     def _call(self, method: str, request: Any) -> Any:
