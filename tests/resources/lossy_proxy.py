@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
@@ -76,13 +76,39 @@ class Script:
         return "forward"
 
 
+def forward_all(method: str, path: str) -> Action:
+    """Fail nothing: a plain proxy (with an :class:`InFlight` gauge, say)."""
+    return "forward"
+
+
+class InFlight:
+    """Requests the proxy is handling at once; ``peak`` is the most it has seen.
+
+    Observes concurrency directly, so a test of parallel calls needs no wall-clock bound.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            self.now -= 1
+
+
 def lose_first(method: str, fragment: str) -> Script:
     """Lose only the first answer to ``method`` on a path containing ``fragment``."""
     return Script(Step(method, fragment, "lose-answer"))
 
 
 @contextmanager
-def lossy_proxy(upstream: str, decide: Decide) -> Iterator[str]:
+def lossy_proxy(upstream: str, decide: Decide, in_flight: InFlight | None = None) -> Iterator[str]:
     """Yield the proxy's base URL (``upstream``'s path included)."""
     scheme_host, _, base_path = upstream.partition("//")[2].partition("/")
     origin = upstream.split("//")[0] + "//" + scheme_host
@@ -93,6 +119,10 @@ def lossy_proxy(upstream: str, decide: Decide) -> Iterator[str]:
             return None
 
         def _handle(self) -> None:
+            with in_flight or nullcontext():
+                self._relay()
+
+        def _relay(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             action = decide(self.command, self.path)
             if action in ("503", "404"):
