@@ -19,13 +19,12 @@ from bw_pulumi import _http, _pacing
 from bw_pulumi._http import RESET_MARGIN_SECONDS, USER_AGENT, Transport, id_from_location
 from bw_pulumi._pacing import PACING_HEADROOM, Budget, Pacer
 from bw_pulumi._runtime import RUNTIME
-from bw_pulumi.clients.catapult_dialect import CATAPULT, catapult_error_details
-from bw_pulumi.clients.dashboard_dialect import DASHBOARD, dashboard_error_details
+from bw_pulumi.clients.catapult_dialect import CATAPULT
+from bw_pulumi.clients.dashboard_dialect import DASHBOARD
 from bw_pulumi.config import Settings
 from bw_pulumi.errors import (
     BandwidthError,
     Conflict,
-    ErrorDetail,
     Forbidden,
     NotFound,
     RateLimited,
@@ -441,58 +440,6 @@ def test_catapult_import_body_password_never_appears_in_error(server: ReplayServ
     assert info.value.codes == ["duplicate-number"]
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("dashboard_error_403_access_denied_spec.xml", [("1001", "Access Denied")]),
-        ("dashboard_externalTns_get_404_spec.xml", [(None, "The resource does not exist")]),
-        (
-            "dashboard_importTnChecker_error_400.xml",
-            [
-                ("7201", "61746052083 is not a valid NANPA telephone number."),
-                ("7201", "61746052082 is not a valid NANPA telephone number."),
-            ],
-        ),
-        (
-            "dashboard_importTnOrder_create_error_400.xml",
-            [
-                ("7309", "The site id was not supplied or is invalid."),
-                ("7312", "The sippeer id is invalid."),
-            ],
-        ),
-        (
-            "dashboard_removeImportedTnOrder_error_400_uuid_spec.xml",
-            [("1008", "'some_invalid_uuid' is not a valid UUID")],
-        ),
-    ],
-)
-def test_dashboard_error_shapes_from_fixtures_yield_every_code(
-    name: str, expected: list[tuple[str | None, str]]
-) -> None:
-    details = dashboard_error_details(fixture(name))
-    assert [(d.code, d.description) for d in details] == expected
-
-
-def test_dashboard_error_list_and_bare_error_shapes_yield_codes() -> None:
-    error_list = (
-        b"<OrderResponse><ErrorList><Error><Code>5005</Code><Description>a</Description></Error>"
-        b"<Error><Code>5006</Code><Description>b</Description></Error></ErrorList></OrderResponse>"
-    )
-    search = (
-        b"<SearchResult><Error><Code>4000</Code><Description>bad</Description></Error>"
-        b"</SearchResult>"
-    )
-    assert [d.code for d in dashboard_error_details(error_list)] == ["5005", "5006"]
-    assert dashboard_error_details(search) == [ErrorDetail("4000", "bad")]
-
-
-def test_dashboard_empty_or_unparseable_bodies_yield_no_details() -> None:
-    assert dashboard_error_details(b"") == []
-    assert dashboard_error_details(b"   ") == []
-    assert dashboard_error_details(b"<html><body>oops") == []
-    assert dashboard_error_details(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>') == []
-
-
 def test_dashboard_empty_429_body_still_maps_to_rate_limited(server: ReplayServer) -> None:
     raw = fixture("dashboard_ratelimit_429.http.txt")
     assert b"Content-Length: 0" in raw
@@ -500,17 +447,6 @@ def test_dashboard_empty_429_body_still_maps_to_rate_limited(server: ReplayServe
     with pytest.raises(RateLimited) as info:
         dashboard(server, max_attempts=1).request("GET", "/x")
     assert info.value.details == ()
-
-
-def test_catapult_error_json_and_429_without_message() -> None:
-    body = json.dumps(
-        {"category": "not-found", "code": "number-not-found", "message": "Number not found"}
-    ).encode()
-    assert catapult_error_details(body) == [ErrorDetail("number-not-found", "Number not found")]
-    rate = fixture("catapult_error_429.http.txt").split(b"\n\n", 1)[1]
-    assert catapult_error_details(rate) == [ErrorDetail("rate-limit-reached", "too-many-requests")]
-    assert catapult_error_details(b"") == []
-    assert catapult_error_details(b"not json") == []
 
 
 def test_redirects_are_not_followed_so_a_body_with_credentials_is_never_resent(
