@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from _replay_server import fixture
-
 from bw_pulumi._pacing import Budget
 from bw_pulumi.clients.catapult_dialect import (
     APPLICATIONS,
@@ -14,6 +12,7 @@ from bw_pulumi.clients.catapult_dialect import (
     catapult_error_details,
 )
 from bw_pulumi.errors import ErrorDetail
+from tests._replay_server import fixture
 
 
 def test_catapult_error_json_and_429_without_message() -> None:

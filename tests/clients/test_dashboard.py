@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _replay_server import Recorded, ReplayServer, Reply, fixture, serve, xml_reply
 
 from bw_pulumi import _xml
 from bw_pulumi._runtime import RUNTIME
@@ -20,6 +19,7 @@ from bw_pulumi.clients import (
 from bw_pulumi.clients.dashboard_xml import parse_external_tns_order, rebase_link
 from bw_pulumi.config import Settings
 from bw_pulumi.errors import ErrorDetail, NotFound, ValidationError
+from tests._replay_server import Recorded, ReplayServer, Reply, fixture, serve, xml_reply
 
 ACC = "9900778"
 BASE = f"/api/accounts/{ACC}"

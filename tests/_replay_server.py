@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bandwidth"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bandwidth"
 
 #: A scripted answer that closes the connection without replying (a connection error).
 DROP = "drop"

@@ -4,10 +4,10 @@ means "rate limited"."""
 from __future__ import annotations
 
 import pytest
-from _replay_server import fixture
 
 from bw_pulumi.clients.dashboard_dialect import DASHBOARD, dashboard_error_details
 from bw_pulumi.errors import ErrorDetail
+from tests._replay_server import fixture
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _replay_server import ReplayServer, Reply, serve, xml_reply
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from bw_pulumi import SubscriptionProvider
 from bw_pulumi.errors import ConfigError
+from tests._replay_server import ReplayServer, Reply, serve, xml_reply
 
 SUB_ID = "2dc59c67-ac53-11ec-9f4c-0242ac110002"
 

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from _replay_server import DROP, ReplayServer, Reply, fixture, serve, xml_reply
 from pytest_mock import MockerFixture
 
 from bw_pulumi import _http, _pacing
@@ -33,6 +32,7 @@ from bw_pulumi.errors import (
     Unauthorized,
     ValidationError,
 )
+from tests._replay_server import DROP, ReplayServer, Reply, fixture, serve, xml_reply
 from tests.fake_clock import FakeClock
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _replay_server import ReplayServer, Reply, serve
 
 from bw_pulumi.clients import Address, DashboardClient, ImportOrderRequest
 from bw_pulumi.errors import ErrorDetail, Forbidden, OrderError, ValidationError
+from tests._replay_server import ReplayServer, Reply, serve
 
 ACC = "9900778"
 ASK_SUPPORT = "ask Bandwidth support (support@bandwidth.com) to enable importing phone numbers"

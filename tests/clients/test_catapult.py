@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from _replay_server import Recorded, ReplayServer, Reply, fixture, json_reply, serve
 from pytest_mock import MockerFixture
 
 from bw_pulumi import _pacing
@@ -18,6 +17,7 @@ from bw_pulumi.clients import CatapultClient
 from bw_pulumi.clients.catapult_dialect import APPLICATIONS, CATAPULT, NUMBER_IMPORTS
 from bw_pulumi.config import Settings
 from bw_pulumi.errors import Conflict, NotFound
+from tests._replay_server import Recorded, ReplayServer, Reply, fixture, json_reply, serve
 from tests.fake_clock import FakeClock
 
 USER = "u-abc123"

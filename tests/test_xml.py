@@ -9,7 +9,7 @@ import pytest
 from bw_pulumi import _xml
 from bw_pulumi._xml import MAX_XML_BYTES, UnsafeXmlError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bandwidth"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bandwidth"
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _replay_server import ReplayServer, Reply, serve, xml_reply
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from bw_pulumi import SubscriptionProvider
 from bw_pulumi.errors import Conflict
+from tests._replay_server import ReplayServer, Reply, serve, xml_reply
 
 DUPLICATE = (
     b"<SubscriptionsResponse><ResponseStatus><ErrorCode>16008</ErrorCode>"
