@@ -78,6 +78,12 @@ RESET_MARGIN_SECONDS = 0.05
 #: mislabelled header (seconds will not reach it before the year 2286).
 _EPOCH_MS_THRESHOLD = 10_000_000_000
 
+#: Failures of the exchange itself: retried by backoff when the request may be repeated.
+_CONNECTION_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 #: Largest response body read; the XML parser refuses more anyway, this keeps it out of memory.
 MAX_RESPONSE_BYTES = _xml.MAX_XML_BYTES
@@ -210,48 +216,15 @@ class Transport:
             idempotent = method in _IDEMPOTENT_METHODS
         url = self.url(path)
         where = urlsplit(url).path or "/"  # error text: the path only, never host or query
+        fields = {"params": params, "data": data, "json": json, "headers": dict(headers or {})}
         waited = 0.0
         attempt = 0
         while True:
             attempt += 1
             self._wait_if_blocked()
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    data=data,
-                    json=json,
-                    headers=dict(headers or {}),
-                    timeout=self.timeout,
-                    # Bandwidth's APIs do not redirect; following a 307/308 would resend the body
-                    # (a Catapult import carries the Dashboard password) to wherever it points.
-                    allow_redirects=False,
-                    stream=True,
-                )
-                _read_capped(response)
-            except _Redirected as exc:
-                raise BandwidthError(
-                    "Bandwidth's APIs do not redirect; the redirect was not followed (check the "
-                    "base URL)",
-                    status=exc.status,
-                    method=method,
-                    path=where,
-                    api=self.api,
-                ) from None
-            except _TooLarge as exc:
-                raise TransportError(
-                    f"the response body exceeds {MAX_RESPONSE_BYTES} bytes ({exc}); refused",
-                    status=response.status_code,
-                    method=method,
-                    path=where,
-                    api=self.api,
-                ) from None
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
+                response = self._send(method, url, where, fields)
+            except _CONNECTION_ERRORS as exc:
                 # A connect failure means nothing was sent; a read failure may have been processed.
                 retryable = idempotent or isinstance(exc, requests.ConnectTimeout)
                 delay = self._backoff(attempt)
@@ -264,31 +237,79 @@ class Transport:
                         api=self.api,
                     ) from None
                 log.info("%s %s: %s, retrying in %.2fs", method, where, type(exc).__name__, delay)
-                waited += delay
-                time.sleep(delay)
-                continue
-            if response.status_code in ok:
-                return response
-            details = self.dialect.error_details(response.content)
-            rate_limited = self.dialect.is_rate_limited(response.status_code, details)
-            if rate_limited or (idempotent and response.status_code in RETRY_STATUSES):
-                delay = self._retry_delay(response, attempt)
-                if self._may_retry(attempt, waited, delay):
-                    if rate_limited:
-                        # Every thread sharing this transport holds off until the reset, not only
-                        # this one; a reset too far off to wait for is not imposed on them.
-                        self._block_for(delay)
-                    log.info(
-                        "%s %s: HTTP %s, retrying in %.2fs",
-                        method,
-                        where,
-                        response.status_code,
-                        delay,
+            else:
+                if response.status_code in ok:
+                    return response
+                details = self.dialect.error_details(response.content)
+                rate_limited = self.dialect.is_rate_limited(response.status_code, details)
+                delay_or_none = self._status_delay(
+                    response, attempt, waited, idempotent, rate_limited
+                )
+                if delay_or_none is None:
+                    raise self._error(
+                        response, method, where, details, rate_limited, attempt, self.api
                     )
-                    waited += delay
-                    time.sleep(delay)
-                    continue
-            raise self._error(response, method, where, details, rate_limited, attempt, self.api)
+                delay = delay_or_none
+                log.info(
+                    "%s %s: HTTP %s, retrying in %.2fs", method, where, response.status_code, delay
+                )
+            waited += delay
+            time.sleep(delay)
+
+    def _send(
+        self, method: str, url: str, where: str, fields: Mapping[str, Any]
+    ) -> requests.Response:
+        """One exchange, its body read under the size cap; connection errors propagate."""
+        try:
+            response = self._session.request(
+                method,
+                url,
+                **fields,
+                timeout=self.timeout,
+                # Bandwidth's APIs do not redirect; following a 307/308 would resend the body
+                # (a Catapult import carries the Dashboard password) to wherever it points.
+                allow_redirects=False,
+                stream=True,
+            )
+            _read_capped(response)
+        except _Redirected as exc:
+            raise BandwidthError(
+                "Bandwidth's APIs do not redirect; the redirect was not followed (check the "
+                "base URL)",
+                status=exc.status,
+                method=method,
+                path=where,
+                api=self.api,
+            ) from None
+        except _TooLarge as exc:
+            raise TransportError(
+                f"the response body exceeds {MAX_RESPONSE_BYTES} bytes ({exc}); refused",
+                status=response.status_code,
+                method=method,
+                path=where,
+                api=self.api,
+            ) from None
+        return response
+
+    def _status_delay(
+        self,
+        response: requests.Response,
+        attempt: int,
+        waited: float,
+        idempotent: bool,
+        rate_limited: bool,
+    ) -> float | None:
+        """Seconds to wait before retrying after this answer, or ``None`` to give up on it."""
+        if not (rate_limited or (idempotent and response.status_code in RETRY_STATUSES)):
+            return None
+        delay = self._retry_delay(response, attempt)
+        if not self._may_retry(attempt, waited, delay):
+            return None
+        if rate_limited:
+            # Every thread sharing this transport holds off until the reset, not only this one;
+            # a reset too far off to wait for is not imposed on them.
+            self._block_for(delay)
+        return delay
 
     # -- retry policy -------------------------------------------------------------------
 

@@ -8,11 +8,14 @@ from typing import Any, TypeVar
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
+from pytest_mock import MockerFixture
 
 from bw_pulumi.clients.catapult import CatapultClient
 from bw_pulumi.clients.dashboard import DashboardClient
 from bw_pulumi.emulator import Emulator
+from bw_pulumi.resources import _create_retry
 from bw_pulumi.resources._provider import BaseProvider
+from tests.fake_clock import FakeClock
 
 P = TypeVar("P", bound=BaseProvider)
 
@@ -26,6 +29,15 @@ SUBSCRIBER = {
         "zip": "27606",
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def create_retry_clock(mocker: MockerFixture) -> FakeClock:
+    """The backoff between creating POSTs, recorded instead of slept (it is not what these
+    tests prove; the emulator's state does not move with time)."""
+    clock = FakeClock()
+    mocker.patch.object(_create_retry, "time", clock)
+    return clock
 
 
 @pytest.fixture
