@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from .._http import Transport
 from ..errors import BandwidthError, Conflict, ServerError, TransportError
@@ -22,16 +23,19 @@ __all__ = ["CREATE_ATTEMPTS", "create_or_resume"]
 CREATE_ATTEMPTS = 3
 
 _Ambiguous = (TransportError, ServerError)
+T = TypeVar("T")
 
 
 def create_or_resume(
-    post: Callable[[], str],
-    find: Callable[[], str | None],
+    post: Callable[[], T],
+    find: Callable[[], T | None],
     what: str,
     *,
     attempts: int = CREATE_ATTEMPTS,
-) -> str:
-    """The id ``post`` returns, or the one ``find`` returns after a POST that failed ambiguously.
+    label: Callable[[T], str] = str,
+) -> T:
+    """What ``post`` returns (an id, an order), or what ``find`` returns after a POST that
+    failed ambiguously; ``label`` names it in the log.
 
     ``find`` returns the id of the object this call created, ``None`` when there is none (the
     POST is then sent again), or raises when what it finds may belong to someone else. Any other
@@ -52,7 +56,7 @@ def create_or_resume(
         found = find()  # outside the except: what it raises is not "during" the POST's error
         if found is not None:
             how = "an earlier POST" if refused else f"the POST ({_cause(failures[-1])})"
-            log(f"{what}: {how} failed but landed; resumed {found}")
+            log(f"{what}: {how} failed but landed; resumed {label(found)}")
             return found
         if refused is not None:
             raise refused

@@ -27,7 +27,8 @@ from ..clients.dashboard import (
     OrderSummary,
     RemoveOrder,
 )
-from ..errors import ErrorDetail, OrderError, ServerError, TransportError
+from ..errors import ErrorDetail, OrderError
+from ._create_retry import create_or_resume
 from ._provider import log
 
 __all__ = [
@@ -225,17 +226,20 @@ def _place(
     client: DashboardClient, request: ImportOrderRequest, allow_partial: bool
 ) -> ImportOrder:
     coid = request.customer_order_id or ""
-    try:
+
+    # The POST may have been processed before a failure: look (by customer order id) before
+    # every new attempt, as every other create does.
+    def post() -> ImportOrder:
         order = client.create_import_order(request)
-    except (TransportError, ServerError):
-        # The POST may have been processed before the failure: look before ordering again.
-        found = _resumable(client, coid, request.telephone_numbers, allow_partial)
-        if found is not None:
-            return found
-        log("import order POST failed before Bandwidth recorded it; placing it again")
-        order = client.create_import_order(request)
-    _placed("import", order.order_id, coid, len(request.telephone_numbers))
-    return order
+        _placed("import", order.order_id, coid, len(request.telephone_numbers))
+        return order
+
+    return create_or_resume(
+        post,
+        lambda: _resumable(client, coid, request.telephone_numbers, allow_partial),
+        f"import order {coid!r}",
+        label=lambda o: o.order_id,
+    )
 
 
 def import_numbers(
@@ -351,18 +355,19 @@ def _resumable_removal(
 
 
 def _place_removal(client: DashboardClient, numbers: list[str], coid: str | None) -> RemoveOrder:
-    try:
+    # The POST may have been processed before a failure (a lost answer): look first, as for
+    # imports. Placing again would work (5158) but leaves a duplicate order behind.
+    def post() -> RemoveOrder:
         order = client.create_remove_order(numbers, coid)
-    except (TransportError, ServerError):
-        # The POST may have been processed before the failure (a lost answer): look first, as
-        # for imports. Placing again would work (5158) but leaves a duplicate order behind.
-        found = _resumable_removal(client, coid, numbers)
-        if found is not None:
-            return found
-        log("removal order POST failed before Bandwidth recorded it; placing it again")
-        order = client.create_remove_order(numbers, coid)
-    _placed("removal", order.order_id, coid, len(numbers))
-    return order
+        _placed("removal", order.order_id, coid, len(numbers))
+        return order
+
+    return create_or_resume(
+        post,
+        lambda: _resumable_removal(client, coid, numbers),
+        f"removal order {coid!r}",
+        label=lambda o: o.order_id,
+    )
 
 
 def remove_numbers(

@@ -15,7 +15,7 @@ from bw_pulumi import ImportTnOrderProvider
 from bw_pulumi.emulator import Emulator
 
 from .conftest import configured, order_inputs
-from .lossy_proxy import Script, Step, lose_first, lossy_proxy
+from .lossy_proxy import Action, Script, Step, lose_first, lossy_proxy
 
 A, B = "9195550101", "9195550102"
 REMOVALS = "/removeImportedTnOrders"
@@ -85,3 +85,37 @@ def test_a_pending_removal_found_after_a_lost_answer_is_waited_for() -> None:
         [removal] = _removals_of(emu, [A, B])
         assert removal["status"] == "COMPLETE"
         assert emu.control.state()["in_service"] == []
+
+
+TWO_FAULTS: dict[str, tuple[Action, Action]] = {
+    "503_then_lost_answer": ("503", "lose-answer"),
+    "reset_then_reset_after_processing": ("reset", "forward-reset"),
+    "503_then_503": ("503", "503"),
+}
+
+
+@pytest.mark.parametrize("faults", list(TWO_FAULTS.values()), ids=list(TWO_FAULTS))
+def test_two_faults_in_a_row_on_the_removal_post_still_remove_once(
+    emu: Emulator, faults: tuple[Action, Action]
+) -> None:
+    _, created = _created(emu)
+    script = Script(*(Step("POST", REMOVALS, fault) for fault in faults))
+    _delete_through(emu, script, created)
+    assert script.pending == []
+    assert len(_removals_of(emu, [A, B])) == 1
+    assert emu.control.state()["in_service"] == []
+
+
+@pytest.mark.parametrize("faults", list(TWO_FAULTS.values()), ids=list(TWO_FAULTS))
+def test_two_faults_in_a_row_on_the_import_post_still_import_once(
+    emu: Emulator, faults: tuple[Action, Action]
+) -> None:
+    script = Script(*(Step("POST", "/importTnOrders", fault) for fault in faults))
+    with lossy_proxy(emu.dashboard_url, script) as url:
+        provider = configured(ImportTnOrderProvider, emu, **{"bandwidth:dashboardUrl": url})
+        checked = provider.check({}, order_inputs([A, B]))
+        created = provider.create(checked.inputs)
+    assert script.pending == []
+    orders = emu.control.state()["import_orders"]
+    assert [o["id"] for o in orders] == [created.id]
+    assert sorted(emu.control.state()["in_service"]) == [A, B]
