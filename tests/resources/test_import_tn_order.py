@@ -10,7 +10,6 @@ from pulumi.output import Unknown
 
 from bw_pulumi import ImportTnOrderProvider, check_importability
 from bw_pulumi._runtime import reset
-from bw_pulumi._wait import wait_for_status
 from bw_pulumi.clients.dashboard import Address, ImportOrder, ImportOrderRequest
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import AdoptionMismatch, OrderError, OrderTimeout
@@ -199,12 +198,15 @@ def test_failed_order_raises_with_every_error(emu: Emulator) -> None:
 
 
 def test_timeout_tells_the_user_and_the_next_create_resumes_the_same_order() -> None:
-    with Emulator(processing_seconds=1.5) as emu:
+    # Orders take ten minutes here: the first create times out on a pending order for sure,
+    # then the test ends the order (settle) and the next create finds it.
+    with Emulator(processing_seconds=600) as emu:
         provider = _provider(emu)
         inputs = _checked(provider, order_inputs([A], wait_timeout=0.2))
         with pytest.raises(OrderTimeout) as err:
             provider.create(inputs)
         assert "resumes this order" in str(err.value)
+        assert len(emu.control.settle()) == 1
         created = provider.create({**inputs, "wait_timeout": 30})
         orders = emu.control.state()["import_orders"]
         assert [o["id"] for o in orders] == [created.id]
@@ -212,21 +214,16 @@ def test_timeout_tells_the_user_and_the_next_create_resumes_the_same_order() -> 
 
 
 def test_order_that_ends_partial_after_a_timeout_is_rolled_back_not_ordered_again() -> None:
-    with Emulator(processing_seconds=1.0) as emu:
+    with Emulator(processing_seconds=600) as emu:
         emu.control.numbers(failing={B: 7518})
         provider = _provider(emu)
         inputs = _checked(provider, order_inputs([A, B], wait_timeout=0.2))
         with pytest.raises(OrderTimeout):
             provider.create(inputs)
         [first] = emu.control.state()["import_orders"]
-        wait_for_status(
-            lambda: dashboard(emu).get_import_order(first["id"]),
-            lambda order: order.status,
-            pending={"RECEIVED", "PROCESSING"},
-            target={"PARTIAL"},
-            timeout=30,
-            what="the timed-out order",
-        )
+        assert emu.control.settle() == [first["id"]]  # it ends after our wait gave up
+        emu.control.progression("immediate")  # the rollback's removal order, placed next
+        assert dashboard(emu).get_import_order(first["id"]).status == "PARTIAL"
         assert A in emu.control.state()["in_service"]  # nobody has rolled A back yet
         with pytest.raises(OrderError) as err:
             provider.create({**inputs, "wait_timeout": 30})

@@ -78,13 +78,18 @@ def test_an_older_removal_of_the_same_numbers_is_not_taken_for_the_lost_one(
     assert emu.control.state()["in_service"] == []
 
 
-def test_a_pending_removal_found_after_a_lost_answer_is_waited_for() -> None:
-    with Emulator(processing_seconds=0.5) as emu:
-        _, created = _created(emu)
-        _delete_through(emu, lose_first("POST", REMOVALS), created)
-        [removal] = _removals_of(emu, [A, B])
-        assert removal["status"] == "COMPLETE"
-        assert emu.control.state()["in_service"] == []
+def test_a_pending_removal_found_after_a_lost_answer_is_waited_for(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, created = _created(emu)
+    # The removal takes a step every 3 reads: still RECEIVED when the look-up lists and reads
+    # it, so it is found pending and polled to its end (no clock involved).
+    emu.control.progression("reads", reads=3)
+    _delete_through(emu, lose_first("POST", REMOVALS), created)
+    [removal] = _removals_of(emu, [A, B])
+    assert removal["status"] == "COMPLETE"
+    assert emu.control.state()["in_service"] == []
+    assert f"resuming removal order {removal['id']}" in capsys.readouterr().err
 
 
 TWO_FAULTS: dict[str, tuple[Action, Action]] = {
