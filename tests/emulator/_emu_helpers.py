@@ -1,4 +1,4 @@
-"""Helpers shared by the emulator tests (imported as a top-level module, like tests/unit)."""
+"""Helpers shared by the emulator tests (a top-level module: tests/emulator has no __init__)."""
 
 from __future__ import annotations
 

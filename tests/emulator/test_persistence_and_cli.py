@@ -125,6 +125,9 @@ def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) ->
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 def test_a_state_file_saved_before_progressions_existed_still_loads(tmp_path: Path) -> None:
