@@ -65,34 +65,10 @@ SECRET_KEYS = frozenset({"bandwidth:password", "bandwidth:apiSecret", "bandwidth
 PENDING_ORDER = frozenset({"RECEIVED", "PROCESSING"})
 TERMINAL_ORDER = frozenset({"COMPLETE", "PARTIAL", "FAILED", "EXCEPTION"})
 #: A user's shell has none of these (the test runner's may).
-_NOT_A_USERS = ("VIRTUAL_ENV", "PYTHONPATH", "PULUMI_PYTHON_CMD", "BW_PULUMI_RATE_SCALE")
 _SUMMARY_LINE = re.compile(r"^\s*[+~\-]?\s*(\d+) (to [a-z]+|[a-z]+)", re.M)
 
 
 # -- the plain CLI --------------------------------------------------------------------------
-
-
-def user_env(bin_dir: Path, home: Path) -> dict[str, str]:
-    """A user's shell with the CLI on PATH: no Pulumi Cloud, no update check, no downloads.
-
-    As tests/e2e/cli.py: the language host and the provider plugin find the project's
-    virtualenv (``Pulumi.yaml``'s ``virtualenv: .venv``) on their own.
-    """
-    base = {
-        k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k not in _NOT_A_USERS
-    }
-    ours = {Path(sys.prefix) / "bin"}
-    if os.environ.get("VIRTUAL_ENV"):
-        ours.add(Path(os.environ["VIRTUAL_ENV"]) / "bin")
-    path = [p for p in base.get("PATH", "").split(os.pathsep) if p and Path(p) not in ours]
-    return {
-        **base,
-        "PATH": os.pathsep.join([str(bin_dir), *path]),
-        "PULUMI_HOME": str(home),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-    }
 
 
 @dataclass(frozen=True)
@@ -129,7 +105,7 @@ class Cli:
     """``pulumi`` in the repository root for one stack; every command goes to ``transcript``."""
 
     def __init__(self, bin_dir: Path, root: Path, stack: str, transcript: Callable[[str], None]):
-        self.env = user_env(bin_dir, root / "pulumi-home")
+        self.env = _offline.user_shell_env(bin_dir, root / "pulumi-home", PASSPHRASE)
         self.stack = stack
         self.transcript = transcript
         self.backend = root / "backend"

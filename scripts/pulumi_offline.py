@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["FIND_TIMEOUT_SECONDS", "find_cli_bin_dir", "offline_env"]
+__all__ = ["FIND_TIMEOUT_SECONDS", "find_cli_bin_dir", "offline_env", "user_shell_env"]
 
 #: ``install-pulumi --find-only`` never builds, so it answers in well under this.
 FIND_TIMEOUT_SECONDS = 120
@@ -74,3 +74,31 @@ def offline_env(
     if sys.prefix != sys.base_prefix:
         env["PULUMI_RUNTIME_VIRTUALENV"] = sys.prefix
     return env
+
+
+#: Variables of a test or tool run that a user's shell would not have.
+_NOT_A_USERS = ("VIRTUAL_ENV", "PYTHONPATH", "PULUMI_PYTHON_CMD", "BW_PULUMI_RATE_SCALE")
+
+
+def user_shell_env(bin_dir: Path, home: Path, passphrase: str) -> dict[str, str]:
+    """A user's shell with the CLI on PATH: no Pulumi Cloud, no update check, no downloads.
+
+    Unlike :func:`offline_env`, nothing points the language host or the provider plugin at
+    this interpreter: they must find the project's virtualenv (``Pulumi.yaml``'s ``virtualenv:
+    .venv``) on their own, as they do for a user who never activated it.
+    """
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k not in _NOT_A_USERS
+    }
+    ours = {Path(sys.prefix) / "bin"}
+    if os.environ.get("VIRTUAL_ENV"):
+        ours.add(Path(os.environ["VIRTUAL_ENV"]) / "bin")
+    path = [p for p in base.get("PATH", "").split(os.pathsep) if p and Path(p) not in ours]
+    return {
+        **base,
+        "PATH": os.pathsep.join([str(bin_dir), *path]),
+        "PULUMI_HOME": str(home),
+        "PULUMI_CONFIG_PASSPHRASE": passphrase,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    }

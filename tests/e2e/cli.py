@@ -11,7 +11,6 @@ test's interpreter.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import uuid
@@ -23,32 +22,11 @@ from typing import Any
 
 from engine import CLI_TIMEOUT_SECONDS, PASSPHRASE
 
+from scripts.pulumi_offline import user_shell_env
+
 #: The language host the CLI starts for `runtime: python`.
 LANGUAGE_HOST = "pulumi-language-python"
-#: Variables of the test run that a user's shell would not have.
-_NOT_A_USERS = ("VIRTUAL_ENV", "PYTHONPATH", "PULUMI_PYTHON_CMD")
 _DIFF_MARKER = re.compile(r"\[diff: [^\]]*\]")
-
-
-def user_env(bin_dir: Path, home: Path) -> dict[str, str]:
-    """A user's shell with the CLI on PATH: no Pulumi Cloud, no update check, no downloads."""
-    base = {
-        k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k not in _NOT_A_USERS
-    }
-    # The test runner's virtualenv may be first on PATH; a user who never activated it has
-    # only the system's. Both programs must find the project's virtualenv on their own.
-    venv_bin = os.environ.get("VIRTUAL_ENV")
-    path = [p for p in base.get("PATH", "").split(os.pathsep) if p]
-    if venv_bin:
-        path = [p for p in path if Path(p) != Path(venv_bin) / "bin"]
-    return {
-        **base,
-        "PATH": os.pathsep.join([str(bin_dir), *path]),
-        "PULUMI_HOME": str(home),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-    }
 
 
 @dataclass(frozen=True)
@@ -87,7 +65,7 @@ class PlainCLI:
 
     def __init__(self, bin_dir: Path, root: Path, project_dir: Path) -> None:
         self.project_dir = project_dir
-        self.env = user_env(bin_dir, root / "pulumi-home")
+        self.env = user_shell_env(bin_dir, root / "pulumi-home", PASSPHRASE)
         self.stack = f"e2e-{uuid.uuid4().hex[:10]}"
         self.log: list[str] = []
         backend = root / "backend"
