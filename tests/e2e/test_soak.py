@@ -32,7 +32,8 @@ from bench.fault_proxy import (
     fault_proxy,
     request_key,
 )
-from bench.soak import check_holdings, order_replay, pick_numbers
+from bench.soak_checks import check_holdings, order_replay
+from bench.soak_seed import pick_numbers
 from bw_pulumi.emulator import Emulator
 
 #: Two seeds whose 10% draws fault creating POSTs, look-ups and order polls (see the soak's
