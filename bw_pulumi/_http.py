@@ -225,34 +225,11 @@ class Transport:
             try:
                 response = self._send(method, url, where, fields)
             except _CONNECTION_ERRORS as exc:
-                # A connect failure means nothing was sent; a read failure may have been processed.
-                retryable = idempotent or isinstance(exc, requests.ConnectTimeout)
-                delay = self._backoff(attempt)
-                if not retryable or not self._may_retry(attempt, waited, delay):
-                    raise TransportError(
-                        f"{type(exc).__name__} after {attempt} attempt(s); check the base URL "
-                        "and network access",
-                        method=method,
-                        path=where,
-                        api=self.api,
-                    ) from None
-                log.info("%s %s: %s, retrying in %.2fs", method, where, type(exc).__name__, delay)
+                delay = self._connection_delay(exc, method, where, attempt, waited, idempotent)
             else:
                 if response.status_code in ok:
                     return response
-                details = self.dialect.error_details(response.content)
-                rate_limited = self.dialect.is_rate_limited(response.status_code, details)
-                delay_or_none = self._status_delay(
-                    response, attempt, waited, idempotent, rate_limited
-                )
-                if delay_or_none is None:
-                    raise self._error(
-                        response, method, where, details, rate_limited, attempt, self.api
-                    )
-                delay = delay_or_none
-                log.info(
-                    "%s %s: HTTP %s, retrying in %.2fs", method, where, response.status_code, delay
-                )
+                delay = self._status_delay(response, method, where, attempt, waited, idempotent)
             waited += delay
             time.sleep(delay)
 
@@ -291,24 +268,46 @@ class Transport:
             ) from None
         return response
 
+    def _connection_delay(
+        self, exc: Exception, method: str, where: str, attempt: int, waited: float, idempotent: bool
+    ) -> float:
+        """Seconds to wait before retrying after a connection error; raises if not retried."""
+        # A connect failure means nothing was sent; a read failure may have been processed.
+        retryable = idempotent or isinstance(exc, requests.ConnectTimeout)
+        delay = self._backoff(attempt)
+        if not retryable or not self._may_retry(attempt, waited, delay):
+            raise TransportError(
+                f"{type(exc).__name__} after {attempt} attempt(s); check the base URL "
+                "and network access",
+                method=method,
+                path=where,
+                api=self.api,
+            ) from None
+        log.info("%s %s: %s, retrying in %.2fs", method, where, type(exc).__name__, delay)
+        return delay
+
     def _status_delay(
         self,
         response: requests.Response,
+        method: str,
+        where: str,
         attempt: int,
         waited: float,
         idempotent: bool,
-        rate_limited: bool,
-    ) -> float | None:
-        """Seconds to wait before retrying after this answer, or ``None`` to give up on it."""
-        if not (rate_limited or (idempotent and response.status_code in RETRY_STATUSES)):
-            return None
-        delay = self._retry_delay(response, attempt)
-        if not self._may_retry(attempt, waited, delay):
-            return None
+    ) -> float:
+        """Seconds to wait before retrying after this answer; raises its error if not retried."""
+        details = self.dialect.error_details(response.content)
+        rate_limited = self.dialect.is_rate_limited(response.status_code, details)
+        delay: float | None = None
+        if rate_limited or (idempotent and response.status_code in RETRY_STATUSES):
+            delay = self._retry_delay(response, attempt)
+        if delay is None or not self._may_retry(attempt, waited, delay):
+            raise self._error(response, method, where, details, rate_limited, attempt, self.api)
         if rate_limited:
             # Every thread sharing this transport holds off until the reset, not only this one;
             # a reset too far off to wait for is not imposed on them.
             self._block_for(delay)
+        log.info("%s %s: HTTP %s, retrying in %.2fs", method, where, response.status_code, delay)
         return delay
 
     # -- retry policy -------------------------------------------------------------------

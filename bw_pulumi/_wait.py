@@ -191,20 +191,36 @@ def wait_for_status(
             not_found = 0
             last_status = _checked_status(status_of(latest), pending, target, what)
             if last_status in target:
-                if progress is not None:
-                    progress(WaitProgress(latest, last_status, ticker.elapsed(), polls, True))
-                return WaitResult(latest, last_status, polls)
+                return _reached(latest, last_status, polls, ticker, progress)
         remaining = deadline - clock()
         if remaining <= 0:
-            raise OrderTimeout(
-                f"{what} is still {last_status} after {timeout:g} s (wait_timeout). "
-                f"Nothing was lost: {resume_hint or 'the next run resumes it'}",
-                status=last_status,
-            )
+            raise _timed_out(what, last_status, timeout, resume_hint)
         if progress is not None and ticker.due(early=progress_every * _POLL_EARLY):
             progress(WaitProgress(latest, last_status, ticker.elapsed(), polls))
         sleep(min(interval, remaining))
         interval = min(interval * policy.factor, policy.max_interval)
+
+
+def _reached(
+    latest: T,
+    status: str,
+    polls: int,
+    ticker: ProgressTicker,
+    progress: Callable[[WaitProgress[T]], None] | None,
+) -> WaitResult[T]:
+    """The result of a wait that reached its target, ``progress`` told once more (``done``)."""
+    if progress is not None:
+        progress(WaitProgress(latest, status, ticker.elapsed(), polls, True))
+    return WaitResult(latest, status, polls)
+
+
+def _timed_out(what: str, status: str, timeout: float, resume_hint: str) -> OrderTimeout:
+    """The error of a wait still pending at its deadline: nothing is lost, a re-run resumes."""
+    return OrderTimeout(
+        f"{what} is still {status} after {timeout:g} s (wait_timeout). "
+        f"Nothing was lost: {resume_hint or 'the next run resumes it'}",
+        status=status,
+    )
 
 
 def _checked_status(
