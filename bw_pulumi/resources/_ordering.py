@@ -8,18 +8,16 @@ state does not know of.
 
 Orders can take minutes, so each one reports on stderr (pulumi-dynamic-providers.md 1.12): a
 line when placed or resumed, one about every ``PROGRESS_INTERVAL`` while pending, one at the end;
-bulk in-service lookups over many numbers report counts the same way.
+bulk in-service lookups over many numbers report counts the same way (``_service_checks``).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime import RUNTIME
-from .._wait import CountProgress, WaitProgress, format_seconds, wait_for_status
+from .._wait import WaitProgress, format_seconds, wait_for_status
 from ..clients.dashboard import (
     DashboardClient,
     ImportOrder,
@@ -30,6 +28,7 @@ from ..clients.dashboard import (
 from ..errors import ErrorDetail, OrderError
 from ._create_retry import create_or_resume
 from ._provider import log
+from ._service_checks import check_in_service, confirm_in_service
 
 __all__ = [
     "ALREADY_ABSENT_CODE",
@@ -48,8 +47,6 @@ REMOVAL_TERMINAL = frozenset({"COMPLETE", "PARTIAL", "FAILED"})
 ALREADY_ABSENT_CODE = "5158"
 #: How many recent orders with our customer order id are inspected when resuming.
 RESUME_CANDIDATES = 5
-#: Grace for in-service (or out-of-service) state to catch up with a finished order.
-PROPAGATION_SECONDS = 30.0
 #: What the user can do after an import order's failed end, beyond Bandwidth's error codes.
 #: EXCEPTION comes with no documented meaning or error list (bandwidth-api.md 4.3, 12, 15).
 _FAILED_END_HINTS = {
@@ -93,20 +90,6 @@ class _OrderProgress:
         )
 
 
-class _Tally:
-    """Counts answers equal to ``expect`` as ``lookup_many`` delivers them (caller's thread)."""
-
-    def __init__(self, counter: CountProgress, expect: bool | None = None) -> None:
-        self.counter = counter
-        self.expect = expect
-        self.count = 0
-
-    def __call__(self, _tn: str, answer: bool) -> None:
-        if self.expect is None or answer == self.expect:
-            self.count += 1
-        self.counter.update(self.count)
-
-
 def _placed(kind: str, order_id: str, coid: str | None, count: int) -> None:
     log(f"placed {kind} order {order_id} (customer order id {coid!r}) for {_numbers(count)}")
 
@@ -130,59 +113,6 @@ def _failed_by_number(order: ImportOrder) -> list[ErrorDetail]:
         for e in order.errors
         for tn in e.telephone_numbers
     ]
-
-
-def check_in_service(
-    client: DashboardClient,
-    tns: Iterable[str],
-    what: str,
-    *,
-    fresh: bool = False,
-    max_age: float | None = None,
-) -> dict[str, bool]:
-    """In-service ``lookup_many`` with count lines for big batches (``what`` names the work)."""
-    numbers = list(dict.fromkeys(tns))
-    template = f"{what}: checked {{done}}/{{total}} numbers against the in-service list"
-    counter = CountProgress(log, template, len(numbers))
-    tally = _Tally(counter)
-    answers = RUNTIME.in_service.lookup_many(
-        client, numbers, fresh=fresh, max_age=max_age, progress=tally
-    )
-    counter.finish(tally.count)
-    return answers
-
-
-def confirm_in_service(
-    client: DashboardClient,
-    tns: Iterable[str],
-    *,
-    expect: bool = True,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> tuple[list[str], list[str]]:
-    """Per-number lookups (never paging the account), re-checked briefly for propagation.
-
-    Over many numbers this takes a while (one paced round trip each), so counts are reported
-    ("confirmed 600/1000 numbers in service").
-    """
-    deadline = clock() + PROPAGATION_SECONDS
-    pending = sorted(set(tns))
-    where = "in service" if expect else "out of service"
-    counter = CountProgress(
-        log, f"confirmed {{done}}/{{total}} numbers {where}", len(pending), clock=clock
-    )
-    tally = _Tally(counter, expect)
-    confirmed: list[str] = []
-    delay = 0.2
-    while True:
-        answers = RUNTIME.in_service.lookup_many(client, pending, fresh=True, progress=tally)
-        confirmed += [tn for tn in pending if answers[tn] == expect]
-        pending = [tn for tn in pending if answers[tn] != expect]
-        if not pending or clock() >= deadline:
-            counter.finish(len(confirmed))
-            return sorted(confirmed), pending
-        sleep(delay)
-        delay = min(delay * 2, 5.0)
 
 
 def _newest(summaries: Iterable[OrderSummary]) -> list[OrderSummary]:

@@ -13,7 +13,7 @@ from bw_pulumi._runtime import reset
 from bw_pulumi.clients.dashboard import Address, ImportOrder, ImportOrderRequest
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import AdoptionMismatch, OrderError, OrderTimeout
-from bw_pulumi.resources import _ordering
+from bw_pulumi.resources import _ordering, _service_checks
 from bw_pulumi.resources.import_tn_order import default_customer_order_id
 
 from .conftest import SUBSCRIBER, configured, dashboard, order_inputs
@@ -237,7 +237,7 @@ def test_complete_order_holds_numbers_that_are_slow_to_show_in_service(
     emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Bandwidth says COMPLETE but the in-service lookup lags: destroy must still remove them.
-    monkeypatch.setattr(_ordering, "PROPAGATION_SECONDS", 0.0)
+    monkeypatch.setattr(_service_checks, "PROPAGATION_SECONDS", 0.0)
     order = ImportOrder(
         order_id="o-1",
         customer_order_id=None,

@@ -23,7 +23,7 @@ from bw_pulumi.clients.dashboard import (
     RemoveOrder,
 )
 from bw_pulumi.errors import ErrorDetail
-from bw_pulumi.resources import _ordering
+from bw_pulumi.resources import _ordering, _service_checks
 
 A, B = "9195550101", "9195550102"
 MANY = [f"91955{n:05d}" for n in range(100)]
@@ -137,7 +137,9 @@ def test_confirming_many_numbers_reports_counts_paced_and_at_the_end(
     client = mocker.create_autospec(DashboardClient, instance=True)
     client.is_in_service.side_effect = lambda tn: True
     tick = FakeClock(tick=1.0)  # one fake second per reading: one per answer counted
-    confirmed, missing = _ordering.confirm_in_service(client, MANY, clock=tick, sleep=tick.sleep)
+    confirmed, missing = _service_checks.confirm_in_service(
+        client, MANY, clock=tick, sleep=tick.sleep
+    )
     assert (len(confirmed), missing) == (100, [])
     lines = bw_lines(capsys.readouterr().err)
     counts = [line.removeprefix("bw-pulumi: ") for line in lines]
@@ -151,7 +153,7 @@ def test_confirming_a_handful_of_numbers_prints_nothing(
     client = mocker.create_autospec(DashboardClient, instance=True)
     client.is_in_service.side_effect = lambda tn: False
     tick = FakeClock(tick=60.0)
-    _ordering.confirm_in_service(client, [A, B], expect=False, clock=tick, sleep=tick.sleep)
+    _service_checks.confirm_in_service(client, [A, B], expect=False, clock=tick, sleep=tick.sleep)
     assert bw_lines(capsys.readouterr().err) == []
 
 
@@ -162,7 +164,7 @@ def test_numbers_slow_to_leave_service_are_counted_across_rechecks(
     client = mocker.create_autospec(DashboardClient, instance=True)
     # The first 20 numbers take 2 fake seconds to leave service.
     client.is_in_service.side_effect = lambda tn: tn in MANY[:20] and tick.now < 2
-    confirmed, missing = _ordering.confirm_in_service(
+    confirmed, missing = _service_checks.confirm_in_service(
         client, MANY, expect=False, clock=tick, sleep=tick.sleep
     )
     assert (len(confirmed), missing) == (100, [])
