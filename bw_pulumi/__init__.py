@@ -16,6 +16,11 @@ from .resources.import_tn_order import (
     Subscriber,
 )
 from .resources.phone_number import PhoneNumber, PhoneNumberArgs, PhoneNumberProvider
+from .resources.phone_number_bindings import (
+    PhoneNumberBindings,
+    PhoneNumberBindingsArgs,
+    PhoneNumberBindingsProvider,
+)
 from .resources.subscription import Subscription, SubscriptionArgs, SubscriptionProvider
 
 __version__ = _version.VERSION
@@ -30,6 +35,9 @@ __all__ = [
     "ImportabilityReport",
     "PhoneNumber",
     "PhoneNumberArgs",
+    "PhoneNumberBindings",
+    "PhoneNumberBindingsArgs",
+    "PhoneNumberBindingsProvider",
     "PhoneNumberProvider",
     "ServiceAddress",
     "Subscriber",

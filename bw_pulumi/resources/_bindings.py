@@ -1,0 +1,217 @@
+"""The per-number steps of :class:`PhoneNumberBindings`: bind, move, unbind, and undo.
+
+Each step works on one number and is safe to run again: binds resume a binding an interrupted
+or unanswered earlier attempt made (to our application, recently), adopt only when asked, and
+report anything else as a conflict naming ``adopt_existing``. What a step changed is returned
+(:class:`Bound`), so a failed create or update can undo exactly that and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._numbers import to_ten_digits
+from ..clients.catapult import CatapultClient, NumberInfo
+from ..errors import BandwidthError, BwPulumiError, Conflict, NotFound
+from ._bulk import Batch, run_many
+from ._create_retry import create_or_resume
+from .phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds
+
+__all__ = [
+    "RESUME_WINDOW_SECONDS",
+    "Binder",
+    "BindingsFailed",
+    "Bound",
+    "failure_record",
+    "summarize",
+]
+
+#: A binding to our own application made this long before the step began is taken as the work of
+#: an interrupted earlier step of this resource (a cancelled or crashed ``up``) and resumed.
+#: Older ones, and any on another application, are a conflict naming ``adopt_existing``.
+RESUME_WINDOW_SECONDS = 3600.0
+
+#: ``failed_numbers`` code for a number the Dashboard does not have in service.
+NOT_IN_SERVICE = "not-in-service"
+
+
+class BindingsFailed(BwPulumiError):
+    """Some numbers could not be bound; what this step had bound was undone."""
+
+
+class _OutOfTime(BwPulumiError):
+    """``wait_timeout`` ran out before this number's turn."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A number bound to our application by this step; ``prior_app`` is set when the binding
+    already existed on another application (adopted or moved), ``None`` when this step made it."""
+
+    number_id: str
+    prior_app: str | None = None
+
+
+def failure_record(number: str, exc: Exception) -> dict[str, Any]:
+    """``failed_numbers`` entry: the number with Bandwidth's code and description."""
+    if isinstance(exc, BandwidthError) and exc.details:
+        detail = exc.details[0]
+        return {"number": number, "code": detail.code or "", "description": detail.description}
+    code = NOT_IN_SERVICE if isinstance(exc, _NotInService) else type(exc).__name__
+    return {"number": number, "code": code, "description": str(exc).splitlines()[0]}
+
+
+class _NotInService(BwPulumiError):
+    pass
+
+
+class Binder:
+    """Binding steps for one application, with the Dashboard credentials Catapult's import needs."""
+
+    def __init__(
+        self,
+        catapult: CatapultClient,
+        dashboard_credentials: tuple[str, str, str],
+        inputs: Mapping[str, Any],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.catapult = catapult
+        self._creds = dashboard_credentials
+        self.app_id: str = inputs["application_id"]
+        self.name_prefix: str | None = inputs.get("name_prefix")
+        self.adopt: bool = bool(inputs.get("adopt_existing"))
+        self.started = clock()
+        timeout = inputs.get("wait_timeout")
+        self._deadline = time.monotonic() + float(timeout) if timeout else None
+
+    def name(self, number: str) -> str | None:
+        return f"{self.name_prefix}{to_ten_digits(number)}" if self.name_prefix else None
+
+    # -- bind --------------------------------------------------------------------------------
+
+    def bind_many(self, numbers: Iterable[str], in_service: Mapping[str, bool]) -> Batch[Bound]:
+        """Bind every number (those not in service fail without a request)."""
+        return run_many(
+            lambda number: self.bind(number, in_service.get(number, True)),
+            sorted(numbers),
+            f"bound {{done}}/{{total}} numbers to application {self.app_id}",
+        )
+
+    def bind(self, number: str, in_service: bool = True) -> Bound:
+        if not in_service:
+            raise _NotInService(
+                f"{number} is not in service on the Dashboard account, so Catapult cannot "
+                f"import it; import it first (ImportTnOrder) and bind its imported_numbers"
+            )
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise _OutOfTime(f"wait_timeout ran out before {number} was bound")
+        account_id, username, password = self._creds
+
+        def post() -> str:
+            return self.catapult.import_number(
+                number,
+                self.app_id,
+                name=self.name(number),
+                account_id=account_id,
+                username=username,
+                password=password,
+            )
+
+        try:
+            return Bound(create_or_resume(post, lambda: self._resumable(number), number))
+        except Conflict as exc:
+            return self._claim(number, exc)
+
+    def _resumable(self, number: str) -> str | None:
+        """The binding an interrupted or unanswered earlier attempt made, if any."""
+        try:
+            live = self.catapult.get_number(number)
+        except NotFound:
+            return None
+        if self._ours(live):
+            return live.number_id
+        raise self.taken(number, None)
+
+    def _ours(self, live: NumberInfo) -> bool:
+        created = _epoch_seconds(live.created_time)
+        window = RESUME_WINDOW_SECONDS + CLOCK_SKEW_SECONDS
+        return (
+            live.application_id == self.app_id
+            and created is not None
+            and created >= self.started - window
+        )
+
+    def _claim(self, number: str, exc: Conflict) -> Bound:
+        """409: resume our own recent binding, adopt when asked, else a conflict."""
+        try:
+            live = self.catapult.get_number(number)
+        except NotFound:
+            raise exc from None
+        if self._ours(live):
+            return Bound(live.number_id)
+        if not self.adopt:
+            raise self.taken(number, exc)
+        self.move(live.number_id, number)
+        return Bound(live.number_id, prior_app=live.application_id or "")
+
+    def taken(self, number: str, exc: Conflict | None) -> Conflict:
+        return Conflict(
+            f"{number} is already on Catapult user {self.catapult.user_id}. Set "
+            f"adopt_existing=True to take it over (destroy will then release it), "
+            f"or remove it from the other stack first",
+            status=exc.status if exc else 409,
+            method=exc.method if exc else None,
+            path=exc.path if exc else None,
+            details=exc.details if exc else (),
+        )
+
+    # -- move, unbind, undo ------------------------------------------------------------------
+
+    def move(self, number_id: str, number: str) -> None:
+        """Point the binding at our application (in place: no unbound gap), name included."""
+        self.catapult.update_number(number_id, application_id=self.app_id, name=self.name(number))
+
+    def move_or_bind(self, number: str, number_id: str, prior_app: str) -> Bound:
+        try:
+            self.move(number_id, number)
+        except NotFound:
+            return self.bind(number)  # unbound meanwhile: bind it anew
+        return Bound(number_id, prior_app=prior_app)
+
+    def unbind(self, number_id: str) -> None:
+        try:
+            self.catapult.delete_number(number_id)
+        except NotFound:
+            pass  # already gone: the goal of an unbind
+
+    def undo(self, bound: Mapping[str, Bound]) -> list[str]:
+        """Unbind what this step bound, move back what it moved; numbers it could not undo."""
+
+        def revert(number: str) -> None:
+            step = bound[number]
+            if step.prior_app is None:
+                self.unbind(step.number_id)
+            elif step.prior_app != self.app_id:
+                self.catapult.update_number(step.number_id, application_id=step.prior_app)
+
+        batch = run_many(revert, sorted(bound), "undid {done}/{total} bindings of this step")
+        return sorted(batch.failed)
+
+
+def summarize(failed: Mapping[str, Exception], total: int, undone: int, left: list[str]) -> str:
+    """The error of a failed step: one line per number, then what was undone."""
+    lines = [f"{len(failed)} of {total} numbers could not be bound:"]
+    lines += [f"  {number}: {_one_line(exc)}" for number, exc in sorted(failed.items())]
+    tail = f"Undid the {undone} binding(s) this step had made; state records none of them."
+    if left:
+        tail = f"Could not undo {', '.join(left)}: run pulumi up again to resume them."
+    lines.append(tail + " Set allow_partial=True to keep the numbers that did bind.")
+    return "\n".join(lines)
+
+
+def _one_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -1,0 +1,284 @@
+"""PhoneNumberBindings provider methods against the emulator over real HTTP.
+
+Out-of-band changes go through the real APIs (a DELETE, a move to another application, a
+removal order), as a person in the portal would make them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bw_pulumi import PhoneNumberBindingsProvider
+from bw_pulumi.emulator import Emulator
+from bw_pulumi.errors import BwPulumiError
+from bw_pulumi.resources._bindings import BindingsFailed
+from bw_pulumi.resources._provider import IN_SERVICE
+
+from .conftest import catapult, configured, dashboard
+from .lossy_proxy import Script, Step, lossy_proxy
+
+HOOK = "https://hooks.example.com/sms"
+TNS = [f"919555{n:04d}" for n in range(100, 112)]  # 12 numbers: bulk progress lines too
+E164 = [f"+1{tn}" for tn in TNS]
+
+
+def _app(emu: Emulator, name: str = "sms") -> str:
+    return catapult(emu).create_application({"name": name, "incomingMessageUrl": HOOK})
+
+
+def _provider(emu: Emulator, **overrides: str) -> PhoneNumberBindingsProvider:
+    return configured(PhoneNumberBindingsProvider, emu, **overrides)
+
+
+def _checked(provider: PhoneNumberBindingsProvider, inputs: dict[str, Any]) -> dict[str, Any]:
+    result = provider.check({}, inputs)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return dict(result.inputs)
+
+
+def _create(emu: Emulator, app_id: str, numbers: list[str], **extra: Any) -> dict[str, Any]:
+    provider = _provider(emu)
+    created = provider.create(
+        _checked(provider, {"application_id": app_id, "telephone_numbers": numbers, **extra})
+    )
+    assert created.id == app_id
+    return dict(created.outs or {})
+
+
+def _bound(emu: Emulator) -> dict[str, str | None]:
+    """E.164 number -> application id of every binding on the Catapult user."""
+    return {n.number: n.application_id for n in catapult(emu).list_numbers()}
+
+
+def _hand_bind(emu: Emulator, e164: str, app_id: str) -> str:
+    return catapult(emu).import_number(
+        e164, app_id, account_id=emu.account_id, username=emu.username, password=emu.password
+    )
+
+
+def _requests(emu: Emulator, route: str) -> int:
+    return sum(n for key, n in emu.control.stats()["requests"].items() if route in key)
+
+
+def test_check_normalizes_sorts_and_names_bad_fields() -> None:
+    provider = PhoneNumberBindingsProvider()
+    ok = provider.check(
+        {}, {"application_id": "a-1", "telephone_numbers": ["919-555-0101", 9195550100]}
+    )
+    assert ok.failures == []
+    assert ok.inputs["telephone_numbers"] == ["+19195550100", "+19195550101"]
+    bad = provider.check(
+        {},
+        {
+            "application_id": "",
+            "telephone_numbers": ["9195550100", "+19195550100", "12"],
+            "allow_partial": "yes",
+            "wait_timeout": -1,
+        },
+    )
+    fields = sorted(f.property for f in bad.failures)
+    assert fields == [
+        "allow_partial",
+        "application_id",
+        "telephone_numbers",
+        "telephone_numbers",
+        "wait_timeout",
+    ]
+
+
+def test_create_binds_every_number_and_refresh_right_after_changes_nothing(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id = _app(emu)
+    outs = _create(emu, app_id, TNS)
+    assert _bound(emu) == dict.fromkeys(E164, app_id)
+    assert sorted(outs["number_ids"]) == E164
+    assert outs["in_service"] == dict.fromkeys(E164, True)
+    assert outs["failed_numbers"] == []
+
+    read = _provider(emu).read(app_id, outs)
+    assert read.outs == outs
+    assert read.inputs == {k: outs[k] for k in ("application_id", "telephone_numbers")}
+
+
+def test_create_confirms_many_numbers_from_the_in_service_list_not_one_get_each(
+    emu: Emulator,
+) -> None:
+    emu.control.numbers(in_service=TNS)
+    _create(emu, _app(emu), TNS)
+    assert _requests(emu, "inservice") <= 3  # totals + one list page, not 12 GETs
+
+
+def test_update_binds_only_added_and_unbinds_only_dropped_numbers(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id = _app(emu)
+    outs = _create(emu, app_id, TNS[:10])
+    provider = _provider(emu)
+    news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[2:]})
+    imports_before = _requests(emu, "numbers.create")
+    updated = provider.update(app_id, outs, news)
+
+    assert _requests(emu, "numbers.create") - imports_before == 2
+    assert sorted(_bound(emu)) == E164[2:]
+    kept = {n: outs["number_ids"][n] for n in E164[2:10]}
+    assert {n: updated.outs["number_ids"][n] for n in kept} == kept  # untouched bindings
+
+
+def test_new_application_moves_every_number_in_place(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    old_app, new_app = _app(emu, "old"), _app(emu, "new")
+    outs = _create(emu, old_app, TNS)
+    provider = _provider(emu)
+    news = _checked(provider, {"application_id": new_app, "telephone_numbers": TNS})
+    deletes, imports = _requests(emu, "numbers.delete"), _requests(emu, "numbers.create")
+    updated = provider.update(old_app, outs, news)
+
+    assert _bound(emu) == dict.fromkeys(E164, new_app)
+    assert updated.outs["number_ids"] == outs["number_ids"]  # same bindings, never unbound
+    assert (_requests(emu, "numbers.delete"), _requests(emu, "numbers.create")) == (
+        deletes,
+        imports,
+    )
+
+
+def test_delete_unbinds_every_number_and_one_already_gone_is_success(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id = _app(emu)
+    outs = _create(emu, app_id, TNS)
+    catapult(emu).delete_number(outs["number_ids"][E164[0]])
+    _provider(emu).delete(app_id, outs)
+    assert _bound(emu) == {}
+
+
+def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repairs_them(
+    emu: Emulator,
+) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id, other = _app(emu), _app(emu, "other")
+    outs = _create(emu, app_id, TNS[:4])
+    catapult(emu).delete_number(outs["number_ids"][E164[0]])  # unbound
+    catapult(emu).update_number(outs["number_ids"][E164[1]], application_id=other)  # moved
+    removal = dashboard(emu).create_remove_order([TNS[2]])  # out of service
+    dashboard(emu).get_remove_order(removal.order_id)
+    IN_SERVICE.clear()  # refresh runs in a new provider process
+
+    read = _provider(emu).read(app_id, outs)
+    assert read.inputs is not None
+    assert read.inputs["telephone_numbers"] == E164[2:4]
+    assert E164[0] not in read.outs["number_ids"]
+    assert read.outs["number_ids"][E164[1]] == outs["number_ids"][E164[1]]  # ours, elsewhere
+    assert read.outs["in_service"] == {E164[2]: False, E164[3]: True}
+
+    provider = _provider(emu)
+    news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[:4]})
+    assert provider.diff(app_id, read.outs, news).changes
+    provider.update(app_id, read.outs, news)
+    assert _bound(emu) == dict.fromkeys(E164[:4], app_id)
+    assert catapult(emu).get_number(E164[1]).number_id == outs["number_ids"][E164[1]]
+
+
+def test_read_with_every_binding_gone_is_gone(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:2])
+    app_id = _app(emu)
+    outs = _create(emu, app_id, TNS[:2])
+    for number_id in outs["number_ids"].values():
+        catapult(emu).delete_number(number_id)
+    assert _provider(emu).read(app_id, outs).id is None
+
+
+def test_number_on_another_application_fails_create_naming_adopt_existing_and_undoes_it(
+    emu: Emulator,
+) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id, theirs = _app(emu), _app(emu, "theirs")
+    _hand_bind(emu, E164[5], theirs)
+    with pytest.raises(BindingsFailed, match="adopt_existing") as failure:
+        _create(emu, app_id, TNS)
+    assert "Undid the 11 binding(s)" in str(failure.value)
+    assert _bound(emu) == {E164[5]: theirs}  # nothing of ours left, theirs untouched
+
+
+def test_adopt_existing_takes_over_numbers_bound_elsewhere(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id, theirs = _app(emu), _app(emu, "theirs")
+    their_id = _hand_bind(emu, E164[0], theirs)
+    outs = _create(emu, app_id, TNS[:3], adopt_existing=True)
+    assert outs["number_ids"][E164[0]] == their_id
+    assert _bound(emu) == dict.fromkeys(E164[:3], app_id)
+
+
+def test_allow_partial_keeps_what_bound_and_reports_failed_numbers(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[1:])
+    app_id, theirs = _app(emu), _app(emu, "theirs")
+    _hand_bind(emu, E164[1], theirs)
+    outs = _create(emu, app_id, TNS, allow_partial=True)
+    failed = {f["number"]: f["code"] for f in outs["failed_numbers"]}
+    assert failed == {E164[0]: "not-in-service", E164[1]: "duplicate-number"}
+    assert sorted(outs["number_ids"]) == E164[2:]
+    read = _provider(emu).read(app_id, outs)
+    assert read.outs == outs  # failed numbers are not drift
+
+
+def test_numbers_not_in_service_fail_create_before_any_binding(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[1:])
+    with pytest.raises(BindingsFailed, match=r"not in service.*nothing was bound"):
+        _create(emu, _app(emu), TNS)
+    assert _requests(emu, "numbers.create") == 0
+
+
+def test_failed_update_undoes_the_bindings_it_added_and_keeps_the_old_ones(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id, theirs = _app(emu), _app(emu, "theirs")
+    outs = _create(emu, app_id, TNS[:4])
+    _hand_bind(emu, E164[7], theirs)
+    provider = _provider(emu)
+    news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[:8]})
+    with pytest.raises(BindingsFailed, match="adopt_existing"):
+        provider.update(app_id, outs, news)
+    assert _bound(emu) == {**dict.fromkeys(E164[:4], app_id), E164[7]: theirs}
+
+
+def test_lost_answers_to_imports_resume_the_bindings_they_made(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    app_id = _app(emu)
+    script = Script(*(Step("POST", "/phoneNumbers", "lose-answer") for _ in range(3)))
+    with lossy_proxy(emu.catapult_url, script) as url:
+        provider = _provider(emu, **{"bandwidth:catapultUrl": url})
+        created = provider.create(
+            _checked(provider, {"application_id": app_id, "telephone_numbers": TNS})
+        )
+    assert script.pending == []
+    live = {n.number: n.number_id for n in catapult(emu).list_numbers()}
+    assert created.outs is not None and created.outs["number_ids"] == live
+    assert len(live) == len(TNS)
+
+
+def test_interrupted_create_is_resumed_by_the_next_create(emu: Emulator) -> None:
+    # What an interrupted create left: some numbers bound to our application, nothing in state.
+    emu.control.numbers(in_service=TNS)
+    app_id = _app(emu)
+    left = {e: _hand_bind(emu, e, app_id) for e in E164[:5]}
+    outs = _create(emu, app_id, TNS)
+    assert {n: outs["number_ids"][n] for n in left} == left
+    assert _bound(emu) == dict.fromkeys(E164, app_id)
+
+
+def test_get_reads_every_number_bound_to_the_application(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id = _app(emu)
+    ids = {e: _hand_bind(emu, e, app_id) for e in E164[:3]}
+    read = _provider(emu).read(app_id, dict.fromkeys(("application_id", "number_ids")))
+    assert read.id == app_id
+    assert read.outs["number_ids"] == ids
+    assert read.outs["telephone_numbers"] == E164[:3]
+
+
+def test_wrong_catapult_url_on_destroy_is_an_error_not_a_silent_success(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:2])
+    app_id = _app(emu)
+    outs = _create(emu, app_id, TNS[:2])
+    wrong = _provider(emu, **{"bandwidth:userId": "u-nobody"})
+    with pytest.raises(BwPulumiError):
+        wrong.delete(app_id, outs)
+    assert len(_bound(emu)) == 2
