@@ -4,25 +4,24 @@ Stack config (project namespace): ``numbers`` (JSON list, required), ``siteId`` 
 ``sipPeerId``, ``callbackUrl`` (required: order callbacks), ``messageUrl`` (inbound SMS, default
 ``callbackUrl``), ``callbackUser`` and ``callbackPassword`` (secret), ``subscriberName``,
 ``houseNumber``, ``streetName``, ``city``, ``stateCode``, ``zip``, ``loaAuthorizingPerson``,
-``allowPartial``, ``waitTimeout``, ``applicationName``. Credentials are ``bandwidth:*`` config.
+``allowPartial``, ``waitTimeout``, ``applicationName``, ``adoptExistingBindings`` (take over
+numbers already bound on the Catapult user). Credentials are ``bandwidth:*`` config.
 
-Bindings follow the order's ``imported_numbers``, not the configured list: with
-``allowPartial=true`` a number Bandwidth refuses is recorded in ``failed_numbers`` and left
-unbound, and ``up`` succeeds (binding it would fail with ``NumberNotInService``). Each number
-keeps its own ``PhoneNumber`` named after it, as before, so existing stacks see no replacement.
+The numbers are bound by one ``PhoneNumberBindings`` ("bindings"), which follows the order's
+``imported_numbers``, not the configured list: with ``allowPartial=true`` a number Bandwidth
+refuses is recorded in the order's ``failed_numbers`` and left unbound, and ``up`` succeeds
+(binding it would fail: not in service). One engine step binds every number, many at once
+within Catapult's import budget, instead of one ``PhoneNumber`` step per number. While the
+order is still to run, the preview shows the bindings as created or updated (their numbers are
+not known yet), never as deleted.
 
-They are registered inside an ``apply``, which Pulumi discourages because a preview cannot run
-it while the value is unknown, and then shows existing bindings as deleted. The ``apply`` here
-runs with unknowns: while the order is still to be created or changed, the preview plans one
-binding per configured number (the order's outcome is not known before it runs), so ``preview``
-shows the bindings a successful ``up`` creates, and a number that then fails is merely not
-bound. Once the order is settled, preview and ``up`` bind exactly its ``imported_numbers``.
+Stacks made before this change hold one ``PhoneNumber`` ("number-<10 digits>") per number. To
+move one without unbinding anything: ``pulumi state delete`` each ``number-...`` resource (the
+bindings stay on Catapult), ``pulumi config set adoptExistingBindings true``, then ``pulumi up``
+(the new "bindings" resource adopts them).
 """
 
 from __future__ import annotations
-
-import re
-from typing import Any
 
 import pulumi
 
@@ -31,44 +30,13 @@ from bw_pulumi import (
     ApplicationArgs,
     ImportTnOrder,
     ImportTnOrderArgs,
-    PhoneNumber,
-    PhoneNumberArgs,
+    PhoneNumberBindings,
+    PhoneNumberBindingsArgs,
     ServiceAddress,
     Subscriber,
     Subscription,
     SubscriptionArgs,
 )
-
-
-def _resource_suffix(number: str) -> str:
-    """A stable resource name per number whatever form the user wrote it in."""
-    digits = re.sub(r"\D", "", number)
-    return digits[-10:] if len(digits) >= 10 else digits
-
-
-def _bind_imported(
-    numbers: list[str], order: ImportTnOrder, app: Application
-) -> pulumi.Output[dict[str, str]]:
-    """A PhoneNumber for each configured number the order imported; ``{name: number_id}``."""
-
-    def bind(imported: Any) -> Any:
-        # Unknown only in a preview of an order still to run: plan every configured number.
-        planned = set(imported) if isinstance(imported, list) else None
-        bindings = {}
-        for number in numbers:
-            suffix = _resource_suffix(number)
-            if planned is not None and suffix not in planned:
-                continue  # failed_numbers has it (allowPartial): nothing to bind
-            bindings[f"number-{suffix}"] = PhoneNumber(
-                f"number-{suffix}",
-                PhoneNumberArgs(number=number, application_id=app.application_id),
-                opts=pulumi.ResourceOptions(depends_on=[order]),
-            )
-        if not bindings:
-            return {}
-        return pulumi.Output.all(**{name: b.number_id for name, b in bindings.items()})
-
-    return order.imported_numbers.apply(bind, run_with_unknowns=True)
 
 
 def program() -> None:
@@ -116,7 +84,14 @@ def program() -> None:
             callback_http_method="POST",
         ),
     )
-    number_ids = _bind_imported(numbers, order, app)
+    bindings = PhoneNumberBindings(
+        "bindings",
+        PhoneNumberBindingsArgs(
+            application_id=app.application_id,
+            telephone_numbers=order.imported_numbers,
+            adopt_existing=cfg.get_bool("adoptExistingBindings"),
+        ),
+    )
 
     pulumi.export("subscription_id", callbacks.subscription_id)
     pulumi.export("order_id", order.order_id)
@@ -124,4 +99,4 @@ def program() -> None:
     pulumi.export("imported_numbers", order.imported_numbers)
     pulumi.export("application_id", app.application_id)
     pulumi.export("failed_numbers", order.failed_numbers)
-    pulumi.export("number_ids", number_ids)
+    pulumi.export("number_ids", bindings.number_ids)

@@ -155,7 +155,7 @@ def test_demo_runs_the_pulumi_cli_up_refresh_destroy_and_rejects_bad_numbers_unt
     up = run_demo(demo_env, "--port", "0")
     # Pulumi's own display, streamed: the preview, then the update with its summary.
     assert up.stdout.count("Updating (demo)") == 1
-    assert re.search(r"^\s*\+ 7 created$", resources_summary(up.stdout), re.M)
+    assert re.search(r"^\s*\+ 5 created$", resources_summary(up.stdout), re.M)
     assert re.search(r'order_status\s*: "COMPLETE"', up.stdout)
     assert "scripts/demo refresh" in up.stdout and "scripts/demo destroy" in up.stdout
 
@@ -193,10 +193,10 @@ def test_demo_runs_the_pulumi_cli_up_refresh_destroy_and_rejects_bad_numbers_unt
     # The same port as the `up`'s: the providers' saved config is right, no --run-program.
     assert re.search(r"^scripts/demo: pulumi refresh --stack demo --yes +\(", refresh.stdout, re.M)
     assert not re.findall(r"\[diff: [^\]]*\]", refresh.stdout)
-    assert re.search(r"^\s*7 unchanged$", resources_summary(refresh.stdout), re.M)
+    assert re.search(r"^\s*5 unchanged$", resources_summary(refresh.stdout), re.M)
 
     destroy = run_demo(demo_env, "destroy")
-    assert re.search(r"^\s*- 7 deleted$", resources_summary(destroy.stdout), re.M)
+    assert re.search(r"^\s*- 5 deleted$", resources_summary(destroy.stdout), re.M)
     world = saved_world(home, tmp_path)
     assert world["in_service"] == []
     assert world["phone_numbers"] == []

@@ -1,6 +1,6 @@
 """The flagship hosted-messaging program through the real Pulumi engine, against the emulator.
 
-Subscription (importtnorders) + ImportTnOrder + Application + one PhoneNumber per number.
+Subscription (importtnorders) + ImportTnOrder + Application + one PhoneNumberBindings.
 Out-of-band changes go through the real Dashboard and Catapult APIs.
 """
 
@@ -33,8 +33,8 @@ from bw_pulumi.emulator import Emulator
 PROJECT = "hosted-messaging"
 NUMBERS = ["+1 919-555-0141", "9195550142"]
 A, B = "9195550141", "9195550142"
-# Subscription, ImportTnOrder, Application, two PhoneNumbers, plus the stack itself.
-EVERYTHING = 6
+# Subscription, ImportTnOrder, Application, PhoneNumberBindings, plus the stack itself.
+EVERYTHING = 5
 TYPE = "pulumi-python:dynamic/bandwidth:"
 
 
@@ -141,12 +141,12 @@ def test_flagship_refresh_reports_out_of_band_changes_and_up_repairs_them_then_d
     catapult(emu).update_application(app_id, {"incomingMessageUrl": "https://evil.example/sms"})
 
     refreshed = stack.refresh()
-    # The order and the application drifted; the binding of B only changed an output (in_service),
+    # The order and the application drifted; the bindings only changed an output (in_service of B),
     # which the engine's refresh diff (over inputs) does not count as a change.
     assert refreshed.summary.resource_changes == {"update": 2, "same": EVERYTHING - 2}
     assert state_of(stack, "numbers")["imported_numbers"] == [A]
     assert state_of(stack, "sms-app")["incoming_message_url"] == "https://evil.example/sms"
-    assert state_of(stack, f"number-{B}")["in_service"] is False
+    assert state_of(stack, "bindings")["in_service"] == {f"+1{A}": True, f"+1{B}": False}
 
     repaired = stack.up()
     assert repaired.summary.resource_changes == {"update": 2, "same": EVERYTHING - 2}

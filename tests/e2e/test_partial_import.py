@@ -1,8 +1,8 @@
 """The flagship project through the plain `pulumi` CLI when Bandwidth refuses some numbers.
 
 With `allowPartial=true` the order keeps the numbers that imported and the program binds only
-those (`imported_numbers`), so `up` succeeds; preview plans a binding per configured number
-while the order has still to run, and never shows existing bindings as deleted. An order that
+those (`imported_numbers`, one PhoneNumberBindings), so `up` succeeds; while the order has
+still to run, preview plans the bindings as an update and never shows them as deleted. An order that
 ends EXCEPTION fails `up` with what to do and leaves nothing imported.
 """
 
@@ -61,35 +61,33 @@ def _bound(emu: Emulator) -> list[str]:
 
 def test_allow_partial_up_binds_only_the_imported_numbers(cli: PlainCLI, emu: Emulator) -> None:
     _numbers(cli, GOOD, ALSO_GOOD, REFUSED)
-    # Stack, subscription, order, application and a binding per configured number: the
-    # order's outcome is unknown before it runs.
-    assert summary(cli.stack_cmd("preview").check()) == {"create": 7}
+    # Stack, subscription, order, application and the bindings (their numbers are unknown
+    # before the order runs).
+    assert summary(cli.stack_cmd("preview").check()) == {"create": 5}
 
     up = cli.stack_cmd("up").check()
-    assert summary(up) == {"created": 6}  # no binding for REFUSED, and no NumberNotInService
+    assert summary(up) == {"created": 5}  # REFUSED is not bound, and nothing fails
     outputs = cli.outputs()
     assert outputs["imported_numbers"] == [GOOD, ALSO_GOOD]
     assert [(f["number"], f["code"]) for f in outputs["failed_numbers"]] == [(REFUSED, "19005")]
-    assert set(outputs["number_ids"]) == {f"number-{GOOD}", f"number-{ALSO_GOOD}"}
+    assert set(outputs["number_ids"]) == {f"+1{GOOD}", f"+1{ALSO_GOOD}"}
     assert _bound(emu) == [f"+1{GOOD}", f"+1{ALSO_GOOD}"]
 
-    assert summary(cli.stack_cmd("preview").check()) == {"unchanged": 6}
-    assert summary(cli.stack_cmd("up").check()) == {"unchanged": 6}
+    assert summary(cli.stack_cmd("preview").check()) == {"unchanged": 5}
+    assert summary(cli.stack_cmd("up").check()) == {"unchanged": 5}
     assert cli.stack_cmd("refresh").check().diff_markers() == set()
 
-    # A changed order is unknown to the preview again: the bound numbers stay, nothing is
-    # shown as deleted, and the accepted failure is planned as if it could bind.
+    # A changed order is unknown to the preview again: the bindings are planned as an update,
+    # nothing is shown as deleted.
     _numbers(cli, GOOD, ALSO_GOOD, REFUSED, ADDED)
     preview = cli.stack_cmd("preview").check()
-    assert "3 changes. 5 unchanged" in preview.output
-    assert summary(preview) == {"create": 2, "update": 1, "changes": 3}
+    assert summary(preview) == {"update": 2, "unchanged": 3}
     assert "delete" not in preview.output
     up = cli.stack_cmd("up").check()
-    assert "2 changes. 5 unchanged" in up.output
-    assert summary(up) == {"created": 1, "updated": 1, "changes": 2}
+    assert summary(up) == {"updated": 2, "unchanged": 3}
     assert _bound(emu) == [f"+1{GOOD}", f"+1{ALSO_GOOD}", f"+1{ADDED}"]
 
-    assert summary(cli.stack_cmd("destroy").check()) == {"deleted": 7}
+    assert summary(cli.stack_cmd("destroy").check()) == {"deleted": 5}
     assert_emulator_empty(emu)
     cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
 

@@ -132,7 +132,7 @@ def test_flagship_lifecycle_through_the_plain_cli(
     project_venv_ready(project_dir)
     with plain_stack(language_host_bin_dir, tmp_path, project_dir) as cli:
         configure(cli, emu, **flagship_config(emu))
-        lifecycle(cli, emu, 6, "sms-app")
+        lifecycle(cli, emu, 5, "sms-app")
     up_log = "\n".join(cli.log)
     assert "bw-pulumi: placed import order" in up_log, "order progress reaches the display"
 
