@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 from .._wait import CountProgress
 from ..clients.dashboard import DEFAULT_IN_SERVICE_PAGE_SIZE, DashboardClient
+from ..errors import Forbidden
 from ._provider import IN_SERVICE, log
 
 __all__ = ["BULK_CONCURRENCY", "Batch", "in_service_many", "run_many"]
@@ -71,6 +72,15 @@ def _raise_first(batch: Batch[T]) -> dict[str, T]:
     return batch.done
 
 
+def _list_pages(client: DashboardClient) -> int | None:
+    """Pages of the account's in-service list, or ``None`` when ``/totals`` is refused (a role
+    the credentials lack, bandwidth-api.md 1.2: the per-number GETs may still be allowed)."""
+    try:
+        return math.ceil(client.in_service_total() / DEFAULT_IN_SERVICE_PAGE_SIZE)
+    except Forbidden:
+        return None
+
+
 def in_service_many(
     client: DashboardClient, tns: Sequence[str], *, max_age: float | None = None
 ) -> dict[str, bool]:
@@ -88,14 +98,13 @@ def in_service_many(
             missing.append(tn)
         else:
             answers[tn] = cached
-    if len(missing) > 2:
-        pages = math.ceil(client.in_service_total() / DEFAULT_IN_SERVICE_PAGE_SIZE)
-        if 1 + pages < len(missing):
-            listed = set(client.iter_in_service(page_size=DEFAULT_IN_SERVICE_PAGE_SIZE))
-            for tn in missing:
-                answers[tn] = tn in listed
-                IN_SERVICE.put(client, tn, answers[tn])
-            return answers
+    pages = _list_pages(client) if len(missing) > 2 else None
+    if pages is not None and 1 + pages < len(missing):
+        listed = set(client.iter_in_service(page_size=DEFAULT_IN_SERVICE_PAGE_SIZE))
+        for tn in missing:
+            answers[tn] = tn in listed
+            IN_SERVICE.put(client, tn, answers[tn])
+        return answers
     looked_up = run_many(
         lambda tn: IN_SERVICE.lookup(client, tn, fresh=True),
         missing,

@@ -110,6 +110,13 @@ def test_create_confirms_many_numbers_from_the_in_service_list_not_one_get_each(
     assert _requests(emu, "inservice") <= 3  # totals + one list page, not 12 GETs
 
 
+def test_create_of_two_numbers_asks_for_each_not_for_the_account_list(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS)
+    _create(emu, _app(emu), TNS[:2])
+    assert _requests(emu, "inservice") == 2
+    assert _requests(emu, "inservice.totals") == 0
+
+
 def test_update_binds_only_added_and_unbinds_only_dropped_numbers(emu: Emulator) -> None:
     emu.control.numbers(in_service=TNS)
     app_id = _app(emu)
