@@ -25,7 +25,7 @@ SECRET_KEYS = ("bandwidth:password", "bandwidth:apiSecret", "bandwidth:apiToken"
 #: The Stack, the Application and the PhoneNumberBindings.
 RESOURCES = 3
 
-PROGRAM = '''
+PROGRAM = """
 import pulumi
 from bw_pulumi import Application, ApplicationArgs, PhoneNumberBindings, PhoneNumberBindingsArgs
 
@@ -35,7 +35,7 @@ app = Application("sms-app", ApplicationArgs(name="bindings-e2e",
 bindings = PhoneNumberBindings("numbers", PhoneNumberBindingsArgs(
     application_id=app.application_id, telephone_numbers=cfg.require_object("numbers")))
 pulumi.export("number_ids", bindings.number_ids)
-'''
+"""
 
 
 @pytest.fixture
@@ -53,8 +53,7 @@ def project(tmp_path: Path) -> Path:
     project_dir = tmp_path / "bindings-project"
     project_dir.mkdir()
     (project_dir / "Pulumi.yaml").write_text(
-        "name: bw-bindings-e2e\nruntime:\n  name: python\n  options:\n"
-        f"    virtualenv: {venv}\n"
+        f"name: bw-bindings-e2e\nruntime:\n  name: python\n  options:\n    virtualenv: {venv}\n"
     )
     (project_dir / "__main__.py").write_text(PROGRAM)
     return project_dir
