@@ -61,8 +61,9 @@ log = logging.getLogger("bw_pulumi.http")
 #: Seconds to open a TCP/TLS connection, and to wait for response bytes.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
-#: The engine runs 4 provider threads; twice that leaves room for pagination side calls.
-POOL_MAXSIZE = 8
+#: Connections kept per host: a bulk provider call has 16 requests in flight per API
+#: (``resources._bulk.BULK_CONCURRENCY``), beside the engine's other 3 provider threads.
+POOL_MAXSIZE = 20
 #: Statuses retried on idempotent requests (429 is retried on every request: "not processed").
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Attempts per request, the first included.

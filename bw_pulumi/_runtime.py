@@ -1,6 +1,6 @@
 """The runtime registry: everything one provider process keeps between calls, in one place.
 
-The engine runs one plugin process per operation, serving all four providers from four worker
+The engine runs one plugin process per operation, serving every provider from four worker
 threads, and configures each unpickled provider once (pulumi-dynamic-providers.md, section 0).
 Providers pickle by reference and must hold nothing themselves, so what they remember lives
 here: each provider's settings, the clients built from settings (the only route from settings to

@@ -1,1 +1,1 @@
-"""The four Pulumi dynamic resources (one module each) and their shared plumbing."""
+"""The five Pulumi dynamic resources (one module each) and their shared plumbing."""

@@ -14,10 +14,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from .._runtime import RUNTIME
 from .._wait import CountProgress
 from ..clients.dashboard import DEFAULT_IN_SERVICE_PAGE_SIZE, DashboardClient
 from ..errors import Forbidden
-from ._provider import IN_SERVICE, log
+from ._provider import log
 
 __all__ = ["BULK_CONCURRENCY", "Batch", "in_service_many", "run_many"]
 
@@ -90,10 +91,11 @@ def in_service_many(
     in-service numbers costs ``1 + pages`` requests (``/totals`` says how many pages), one GET
     per number costs one each: whichever is cheaper is used, and every answer is cached.
     """
+    cache = RUNTIME.in_service  # the process's answers, shared with ImportTnOrder and PhoneNumber
     answers: dict[str, bool] = {}
     missing: list[str] = []
     for tn in dict.fromkeys(tns):
-        cached = IN_SERVICE.get(client, tn, max_age)
+        cached = cache.get(client, tn, max_age)
         if cached is None:
             missing.append(tn)
         else:
@@ -103,10 +105,10 @@ def in_service_many(
         listed = set(client.iter_in_service(page_size=DEFAULT_IN_SERVICE_PAGE_SIZE))
         for tn in missing:
             answers[tn] = tn in listed
-            IN_SERVICE.put(client, tn, answers[tn])
+            cache.put(client, tn, answers[tn])
         return answers
     looked_up = run_many(
-        lambda tn: IN_SERVICE.lookup(client, tn, fresh=True),
+        lambda tn: cache.lookup(client, tn, fresh=True),
         missing,
         "confirmed {done}/{total} numbers in service",
     )

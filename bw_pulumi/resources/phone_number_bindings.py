@@ -303,12 +303,20 @@ class PhoneNumberBindings(Resource, module="bandwidth", name="PhoneNumberBinding
     """
 
     application_id: pulumi.Output[str]
+    """The Catapult application every number is bound to (the resource id at creation)."""
     telephone_numbers: pulumi.Output[list[str]]
+    """The numbers to bind, sorted, in E.164 form (``+1`` and ten digits)."""
     name_prefix: pulumi.Output[str | None]
+    """The prefix of each binding's Catapult label (the prefix and the 10-digit number), if set."""
     allow_partial: pulumi.Output[bool | None]
+    """Whether a step succeeds with some numbers failed (listed in ``failed_numbers``)."""
     number_ids: pulumi.Output[dict[str, str]]
+    """Catapult's id of each bound number (``n-...``), keyed by the E.164 number."""
     in_service: pulumi.Output[dict[str, bool]]
+    """Whether the Dashboard had each bound number in service when last bound or refreshed."""
     failed_numbers: pulumi.Output[list[dict[str, str]]]
+    """Numbers the last step could not bind (``allow_partial``): ``number``, ``code``,
+    ``description``."""
 
     def __init__(
         self,

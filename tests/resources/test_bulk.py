@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from bw_pulumi import _http
 from bw_pulumi.errors import NotFound
 from bw_pulumi.resources._bulk import BULK_CONCURRENCY, run_many
 
@@ -71,3 +72,8 @@ def test_at_most_the_bounded_number_of_items_run_at_once() -> None:
 
     run_many(work, [str(n) for n in range(BULK_CONCURRENCY * 3)], "{done}", emit=lambda _l: None)
     assert peak == BULK_CONCURRENCY
+
+
+def test_the_http_pool_keeps_a_connection_for_every_bulk_request_in_flight() -> None:
+    # Fewer would open and discard a connection per request beyond the pool, every batch.
+    assert _http.POOL_MAXSIZE >= BULK_CONCURRENCY

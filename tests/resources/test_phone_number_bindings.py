@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bw_pulumi import PhoneNumberBindingsProvider
+from bw_pulumi._runtime import reset
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import BwPulumiError
 from bw_pulumi.resources._bindings import BindingsFailed
-from bw_pulumi.resources._provider import IN_SERVICE
 
 from .conftest import catapult, configured, dashboard
 from .lossy_proxy import Script, Step, lossy_proxy
@@ -168,7 +168,7 @@ def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repair
     catapult(emu).update_number(outs["number_ids"][E164[1]], application_id=other)  # moved
     removal = dashboard(emu).create_remove_order([TNS[2]])  # out of service
     dashboard(emu).get_remove_order(removal.order_id)
-    IN_SERVICE.clear()  # refresh runs in a new provider process
+    reset()  # a refresh runs in a new provider process, with nothing cached
 
     read = _provider(emu).read(app_id, outs)
     assert read.inputs is not None
