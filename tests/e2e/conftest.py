@@ -6,8 +6,10 @@ never passes without having run the engine.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,11 +22,31 @@ if str(ENGINE_TESTS) not in sys.path:
 
 from engine import PulumiE2E, find_cli_bin_dir  # noqa: E402
 
+#: The SDK's inline-program server (pulumi.automation._server) leaves the event loop of a failed
+#: program run (a check failure in preview, a refused up) unclosed, with its self-pipe socket
+#: pair, for a later garbage collection to find (main's test_hosted_messaging failed on it too).
+#: Not ours to close: each e2e test ignores only these objects' warnings and collects its garbage
+#: before it ends (:func:`collect_sdk_leaks`), so none is left for a collection outside a test,
+#: where ``filterwarnings = error`` would make it a failure.
+_SDK_LEAKS = (
+    "ignore:unclosed event loop:ResourceWarning",
+    r"ignore:unclosed <socket\.socket fd=\d+, family=1,:ResourceWarning",
+)
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.e2e)
+            for leak in _SDK_LEAKS:
+                item.add_marker(pytest.mark.filterwarnings(leak))
+
+
+@pytest.fixture(autouse=True)
+def collect_sdk_leaks() -> Iterator[None]:
+    """Collect what a failed inline run left while this test's ``_SDK_LEAKS`` filters apply."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
