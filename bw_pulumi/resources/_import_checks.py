@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .._numbers import InvalidNumber, to_ten_digits
-from ._provider import Failures, as_text, is_unknown
+from .._numbers import to_ten_digits
+from ._provider import Failures, as_text, check_number_list, is_unknown
 
 __all__ = [
     "ADDRESS_REQUIRED",
@@ -34,25 +34,8 @@ _ID_NAMES = {"site_id": "site (sub-account)", "sip_peer_id": "SIP peer (location
 
 
 def check_numbers(failures: Failures, value: Any) -> Any:
-    """Normalize to sorted 10-digit numbers; invalid and duplicate entries are failures."""
-    if is_unknown(value) and not isinstance(value, list):
-        return value
-    if not isinstance(value, list) or not value:
-        failures.add("telephone_numbers", "telephone_numbers must be a non-empty list of numbers")
-        return value
-    if any(is_unknown(v) for v in value):
-        return value
-    seen: dict[str, str] = {}
-    for raw in value:
-        try:
-            tn = to_ten_digits(raw if isinstance(raw, str) else as_text(raw))
-        except InvalidNumber as exc:
-            failures.add("telephone_numbers", str(exc))
-            continue
-        if tn in seen:
-            failures.add("telephone_numbers", f"{raw!r} duplicates {seen[tn]!r} (both are {tn})")
-        seen.setdefault(tn, raw)
-    return sorted(seen)
+    """Normalize to sorted 10-digit numbers (the Dashboard's form); at least one."""
+    return check_number_list(failures, value, to_ten_digits)
 
 
 def check_subscriber(failures: Failures, sub: Any) -> Any:

@@ -16,6 +16,7 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, Resource,
 from pulumi.output import Unknown
 
 from .._display import install_error_display
+from .._numbers import InvalidNumber
 from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import CatapultClient
@@ -28,6 +29,7 @@ __all__ = [
     "BaseProvider",
     "Failures",
     "as_text",
+    "check_number_list",
     "diff_props",
     "get_resource",
     "is_unknown",
@@ -161,6 +163,37 @@ def as_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def check_number_list(
+    failures: Failures,
+    value: Any,
+    normalize: Callable[[str], str],
+    *,
+    prop: str = "telephone_numbers",
+    allow_empty: bool = False,
+) -> Any:
+    """A list of numbers in any spelling as sorted ``normalize``d numbers; each invalid or
+    duplicate entry is a failure naming ``prop``. Unknowns (preview) pass through unchanged."""
+    if is_unknown(value) and not isinstance(value, list):
+        return value
+    if not isinstance(value, list) or not (value or allow_empty):
+        needed = "a list" if allow_empty else "a non-empty list"
+        failures.add(prop, f"{prop} must be {needed} of numbers")
+        return value
+    if any(is_unknown(v) for v in value):
+        return value
+    seen: dict[str, Any] = {}
+    for raw in value:
+        try:
+            number = normalize(raw if isinstance(raw, str) else as_text(raw))
+        except InvalidNumber as exc:
+            failures.add(prop, str(exc))
+            continue
+        if number in seen:
+            failures.add(prop, f"{raw!r} duplicates {seen[number]!r} (both are {number})")
+        seen.setdefault(number, raw)
+    return sorted(seen)
 
 
 Normalizer = Callable[[Any], Any]

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .._numbers import InvalidNumber, to_e164, to_ten_digits
+from .._numbers import to_e164, to_ten_digits
 from ..clients.catapult import NumberInfo
 from ..errors import BwPulumiError, NotFound
 from ._bindings import Binder, BindingsFailed, Bound, failure_record, summarize
@@ -18,7 +18,7 @@ from ._provider import (
     READ_CACHE_SECONDS,
     BaseProvider,
     Failures,
-    as_text,
+    check_number_list,
     diff_props,
     get_resource,
     is_unknown,
@@ -37,26 +37,6 @@ _INPUTS = (
     "wait_timeout",
 )
 _OUTPUTS = ("number_ids", "in_service", "failed_numbers")
-
-
-def _check_numbers(failures: Failures, value: Any) -> Any:
-    """Sorted E.164 numbers; invalid and duplicate entries are failures naming the field."""
-    if is_unknown(value):
-        return value
-    if not isinstance(value, list):
-        failures.add("telephone_numbers", "telephone_numbers must be a list of numbers")
-        return value
-    seen: dict[str, Any] = {}
-    for raw in value:
-        try:
-            number = to_e164(raw if isinstance(raw, str) else as_text(raw))
-        except InvalidNumber as exc:
-            failures.add("telephone_numbers", str(exc))
-            continue
-        if number in seen:
-            failures.add("telephone_numbers", f"{raw!r} duplicates {seen[number]!r} ({number})")
-        seen.setdefault(number, raw)
-    return sorted(seen)
 
 
 def _check_options(failures: Failures, news: Mapping[str, Any]) -> None:
@@ -87,7 +67,9 @@ class PhoneNumberBindingsProvider(BaseProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()
-        inputs["telephone_numbers"] = _check_numbers(failures, news.get("telephone_numbers"))
+        inputs["telephone_numbers"] = check_number_list(
+            failures, news.get("telephone_numbers"), to_e164, allow_empty=True
+        )
         _check_options(failures, news)
         return CheckResult(inputs, list(failures))
 

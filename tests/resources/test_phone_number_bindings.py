@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 
 from bw_pulumi import PhoneNumberBindingsProvider
 from bw_pulumi._runtime import reset
@@ -56,6 +57,16 @@ def _hand_bind(emu: Emulator, e164: str, app_id: str) -> str:
     return catapult(emu).import_number(
         e164, app_id, account_id=emu.account_id, username=emu.username, password=emu.password
     )
+
+
+def test_check_passes_numbers_not_known_yet_through() -> None:
+    # A program may list a number that is still an unknown output during preview.
+    numbers = ["+19195550100", Unknown()]
+    result = PhoneNumberBindingsProvider().check(
+        {}, {"application_id": "a-1", "telephone_numbers": numbers}
+    )
+    assert result.failures == []
+    assert result.inputs["telephone_numbers"] is numbers
 
 
 def _requests(emu: Emulator, route: str) -> int:
