@@ -18,7 +18,7 @@ from ..clients.catapult import CatapultClient, NumberInfo
 from ..errors import BandwidthError, BwPulumiError, Conflict, NotFound
 from ._bulk import Batch, run_many
 from ._create_retry import create_or_resume
-from .phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds
+from .phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds, number_taken
 
 __all__ = [
     "RESUME_WINDOW_SECONDS",
@@ -159,15 +159,7 @@ class Binder:
         return Bound(live.number_id, prior_app=live.application_id or "")
 
     def taken(self, number: str, exc: Conflict | None) -> Conflict:
-        return Conflict(
-            f"{number} is already on Catapult user {self.catapult.user_id}. Set "
-            f"adopt_existing=True to take it over (destroy will then release it), "
-            f"or remove it from the other stack first",
-            status=exc.status if exc else 409,
-            method=exc.method if exc else None,
-            path=exc.path if exc else None,
-            details=exc.details if exc else (),
-        )
+        return number_taken(number, self.catapult.user_id, exc)
 
     # -- move, unbind, undo ------------------------------------------------------------------
 

@@ -147,15 +147,7 @@ class PhoneNumberProvider(BaseProvider):
         return live.number_id
 
     def _taken(self, number: str, exc: Conflict | None) -> Conflict:
-        return Conflict(
-            f"{number} is already on Catapult user {self.settings.user_id}. Set "
-            f"adopt_existing=True to take it over (destroy will then release it), "
-            f"or remove it from the other stack first",
-            status=exc.status if exc else 409,
-            method=exc.method if exc else None,
-            path=exc.path if exc else None,
-            details=exc.details if exc else (),
-        )
+        return number_taken(number, self.settings.user_id, exc)
 
     def _converge(self, live: NumberInfo, app_id: str, name: str | None) -> None:
         changes: dict[str, Any] = {}
@@ -311,3 +303,17 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
             (*_INPUTS, "number_id", "national_number", "in_service"),
             opts,
         )
+
+
+def number_taken(number: str, user_id: str | None, exc: Conflict | None) -> Conflict:
+    """The conflict for a number already on the Catapult user that is not ours to resume: it
+    names the adoption input (shared by PhoneNumber and PhoneNumberBindings)."""
+    return Conflict(
+        f"{number} is already on Catapult user {user_id}. Set "
+        f"adopt_existing=True to take it over (destroy will then release it), "
+        f"or remove it from the other stack first",
+        status=exc.status if exc else 409,
+        method=exc.method if exc else None,
+        path=exc.path if exc else None,
+        details=exc.details if exc else (),
+    )
