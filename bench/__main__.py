@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime
 import json
@@ -9,13 +10,14 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .cli import is_full_run, parser
 from .floors import Pacing, floor_seconds
 from .report import check_targets, machine, table, write_all
-from .run import PhaseResult, run_poll_study, run_size
+from .run import PhaseResult, Variant, run_poll_study, run_size
 from .services import find_cli_bin_dir
 
 
@@ -33,18 +35,40 @@ def _reload(
     def rows(key: str) -> list[PhaseResult]:
         out = [PhaseResult(**{k: v for k, v in r.items() if k in names}) for r in data[key]]
         for r in out:
-            paced = Pacing(pacing.latency_s, r.processing_s, pacing.scale)
-            r.floor_s = round(floor_seconds(r.phase, r.n, paced), 2)
+            paced = Pacing(pacing.latency_s, r.processing_s, pacing.scale, r.others)
+            r.floor_s = round(floor_seconds(r.phase, r.n, paced, r.layout), 2)
         return out
 
     meta = {k: v for k, v in data.items() if k not in ("phases", "poll_study", "targets")}
     return rows("phases"), rows("poll_study"), meta
 
 
+def _run_layouts(
+    args: argparse.Namespace, pacing: Pacing, bin_dir: Path, log: Callable[[str], None]
+) -> list[PhaseResult]:
+    """Every size of each layout; with ``--skip-checkpoints`` also the engine without them;
+    then the plain-CLI sizes (bulk)."""
+    rows: list[PhaseResult] = []
+    for layout, sizes in (("bulk", args.sizes), ("per-number", args.per_number_sizes)):
+        ns = _ints(sizes)
+        every = args.skip_checkpoints == "always"
+        for n in ns:
+            rows += run_size(n, pacing, bin_dir, log, variant=Variant(layout, every))
+        if args.skip_checkpoints == "largest" and ns:
+            rows += run_size(max(ns), pacing, bin_dir, log, variant=Variant(layout, True))
+    for n in _ints(args.cli_sizes):
+        rows += run_size(n, pacing, bin_dir, log, variant=Variant(driver="cli"))
+    return rows
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.from_json:
-        pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale)
+        pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale, args.others)
         old_rows, old_polls, meta = _reload(args.from_json, pacing)
         checks = check_targets(old_rows, old_polls)
         write_all(
@@ -59,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         _print(old_rows, old_polls, checks)
         return 0
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
-    pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale)
+    pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, args.scale, args.others)
     bin_dir = find_cli_bin_dir()
     cli = subprocess.run(
         [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, check=False
@@ -68,17 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     def log(line: str) -> None:
         print(line, flush=True)
 
-    skip = {"PULUMI_SKIP_CHECKPOINTS": "true"}
-    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     started = time.monotonic()
     log(f"bw-pulumi benchmark: Pulumi {cli}, {pacing}")
-    main_rows: list[PhaseResult] = []
-    for n in sizes:
-        main_rows += run_size(
-            n, pacing, bin_dir, log, engine_env=skip if args.skip_checkpoints == "always" else None
-        )
-    if args.skip_checkpoints == "largest" and sizes:
-        main_rows += run_size(max(sizes), pacing, bin_dir, log, engine_env=skip)
+    main_rows = _run_layouts(args, pacing, bin_dir, log)
     poll_rows: list[PhaseResult] = []
     if not args.skip_poll_study:
         log("poll study (up only):")
@@ -92,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             "latency_ms": args.latency_ms,
             "processing_s": args.processing_seconds,
             "scale": args.scale,
+            "others": args.others,
         },
         "skip_checkpoints": args.skip_checkpoints,
         "duration_s": round(time.monotonic() - started, 1),

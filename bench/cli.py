@@ -11,7 +11,29 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bench", description="The bw-pulumi benchmark (see bench/README.md)."
     )
-    p.add_argument("--sizes", default="10,100,1000", help="numbers per stack (comma-separated)")
+    p.add_argument(
+        "--sizes",
+        default="10,100,1000,5000",
+        help="numbers per stack, flagship as shipped (one PhoneNumberBindings; comma-separated)",
+    )
+    p.add_argument(
+        "--per-number-sizes",
+        default="10,100,1000",
+        help="numbers per stack with one PhoneNumber per number instead (comma-separated; "
+        "empty skips them)",
+    )
+    p.add_argument(
+        "--cli-sizes",
+        default="1000",
+        help="bulk sizes also run through the plain pulumi CLI on a project directory "
+        "(comma-separated; empty skips them)",
+    )
+    p.add_argument(
+        "--others",
+        type=int,
+        default=1000,
+        help="numbers on the account the stack does not own (in service, bound elsewhere)",
+    )
     p.add_argument(
         "--scale",
         type=float,
@@ -34,9 +56,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--skip-checkpoints",
         choices=("never", "largest", "always"),
-        default="largest",
+        default="never",
         help="also run with PULUMI_SKIP_CHECKPOINTS=true (state saved once per operation "
-        "instead of after every step): never, for the largest N only (default), or for all",
+        "instead of after every step): never (default), for each layout's largest N, or for all",
     )
     p.add_argument(
         "--from-json",

@@ -11,18 +11,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import psutil  # type: ignore[import-untyped]
-from pulumi import automation as auto
 
 from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator import Accounts, ControlClient
 from scripts import pulumi_offline as _offline
 
-__all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir", "make_stack"]
+__all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir"]
 
 REPO = Path(__file__).resolve().parents[1]
 PASSPHRASE = "bw-pulumi-bench"  # protects throwaway benchmark stacks only
@@ -108,37 +105,6 @@ def find_cli_bin_dir() -> Path:
     if bin_dir is None:
         raise SystemExit(f"no Pulumi CLI: run scripts/install-pulumi first.\n{said}")
     return bin_dir
-
-
-def make_stack(
-    program: Callable[[], None],
-    root: Path,
-    bin_dir: Path,
-    config: Mapping[str, str],
-    secrets: Mapping[str, str],
-    extra_env: Mapping[str, str],
-) -> auto.Stack:
-    """An inline-program stack on a private file backend, fully offline (as tests/e2e does)."""
-    env = {
-        **_offline.offline_env(bin_dir, root / "backend", root / "pulumi-home", PASSPHRASE),
-        **extra_env,
-    }
-    work_dir = root / "work"
-    work_dir.mkdir(parents=True, exist_ok=True)
-    options = auto.LocalWorkspaceOptions(
-        work_dir=str(work_dir),
-        pulumi_home=env["PULUMI_HOME"],
-        env_vars=env,
-        pulumi_command=auto.PulumiCommand(root=str(bin_dir.parent)),
-        project_settings=auto.ProjectSettings(name="bw-bench", runtime="python"),
-    )
-    stack = auto.create_or_select_stack(
-        stack_name="bench", project_name="bw-bench", program=program, opts=options
-    )
-    values: dict[str, Any] = {k: auto.ConfigValue(v) for k, v in config.items()}
-    values.update({k: auto.ConfigValue(v, secret=True) for k, v in secrets.items()})
-    stack.set_all_config(values)
-    return stack
 
 
 class MemorySampler:

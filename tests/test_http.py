@@ -16,7 +16,7 @@ from pytest_mock import MockerFixture
 
 from bw_pulumi import _http, _pacing
 from bw_pulumi._http import RESET_MARGIN_SECONDS, USER_AGENT, Transport, id_from_location
-from bw_pulumi._pacing import PACING_HEADROOM, Budget, Pacer
+from bw_pulumi._pacing import BURST_RESERVE, PACING_HEADROOM, Budget, Pacer
 from bw_pulumi._runtime import RUNTIME
 from bw_pulumi.clients.catapult_dialect import CATAPULT
 from bw_pulumi.clients.dashboard_dialect import DASHBOARD
@@ -360,6 +360,17 @@ def test_pace_spends_the_burst_then_waits_for_the_rate(pacing_clock: FakeClock) 
         transport.pace(Budget("test", 20.0, 2))
     rate = 20.0 * PACING_HEADROOM
     assert pacing_clock.sleeps == [pytest.approx(n / rate) for n in range(1, 5)]
+
+
+def test_pace_keeps_a_reserve_of_a_large_burst_for_jitter(pacing_clock: FakeClock) -> None:
+    pacer = Pacer()
+    budget = Budget("large", 10.0, 800)
+    kept = int(800 * BURST_RESERVE)
+    for _ in range(800 - kept):
+        pacer.take(budget)
+    assert pacing_clock.sleeps == []
+    pacer.take(budget)
+    assert pacing_clock.sleeps == [pytest.approx(1 / (10.0 * PACING_HEADROOM))]
 
 
 def test_pace_buckets_are_shared_across_transports_and_threads(pacing_clock: FakeClock) -> None:

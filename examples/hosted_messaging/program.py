@@ -39,8 +39,12 @@ from bw_pulumi import (
 )
 
 
-def program() -> None:
-    cfg = pulumi.Config()
+def hosted_messaging(cfg: pulumi.Config) -> tuple[Subscription, ImportTnOrder, Application]:
+    """Everything but the bindings: the callbacks, the import order and the application.
+
+    Apart from :func:`program` so a stack can bind the numbers its own way (the benchmark's
+    per-number variant binds them with one ``PhoneNumber`` each).
+    """
     numbers: list[str] = cfg.require_object("numbers")
     callback_url = cfg.require("callbackUrl")
 
@@ -84,6 +88,12 @@ def program() -> None:
             callback_http_method="POST",
         ),
     )
+    return callbacks, order, app
+
+
+def program() -> None:
+    cfg = pulumi.Config()
+    callbacks, order, app = hosted_messaging(cfg)
     bindings = PhoneNumberBindings(
         "bindings",
         PhoneNumberBindingsArgs(

@@ -1,0 +1,57 @@
+"""The two layouts of the benchmark's stack, as Pulumi programs the CLI's language host runs.
+
+``bulk`` is the flagship as shipped (examples/hosted_messaging/program.py: one
+PhoneNumberBindings); ``per-number`` is the same stack with one PhoneNumber per number instead,
+what the bulk resource replaces. The project's ``__main__.py`` (written by :mod:`bench.plain`)
+calls :func:`run`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from bw_pulumi import PhoneNumber, PhoneNumberArgs
+
+__all__ = ["LAYOUTS", "PROGRAM_FILE", "program", "run"]
+
+PROGRAM_FILE = Path(__file__).resolve().parents[1] / "examples" / "hosted_messaging" / "program.py"
+LAYOUTS = ("bulk", "per-number")
+
+
+def _flagship() -> Any:
+    spec = importlib.util.spec_from_file_location("bw_bench_flagship", PROGRAM_FILE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def program(layout: str) -> Callable[[], None]:
+    """The flagship program, or its per-number variant (the same resources but the bindings)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+    flagship = _flagship()
+    if layout == "bulk":
+        bulk: Callable[[], None] = flagship.program
+        return bulk
+
+    def per_number() -> None:
+        cfg = pulumi.Config()
+        _, order, app = flagship.hosted_messaging(cfg)
+        for tn in cfg.require_object("numbers"):
+            PhoneNumber(
+                f"number-{tn}",
+                PhoneNumberArgs(number=tn, application_id=app.application_id),
+                opts=pulumi.ResourceOptions(depends_on=[order]),
+            )
+
+    return per_number
+
+
+def run(layout: str) -> None:
+    program(layout)()

@@ -1,0 +1,103 @@
+"""The bulk floor and the issue's targets, judged on rows shaped like a real run's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.floors import Pacing, floor_seconds, request_budget
+from bench.programs import program
+from bench.report import check_targets
+from bench.run import PhaseResult
+
+PACING = Pacing(latency_s=0.02, processing_s=2.0, scale=10.0, others=1000)
+
+
+def _row(
+    phase: str, wall: float, requests: int, n: int = 1000, layout: str = "bulk"
+) -> PhaseResult:
+    return PhaseResult(
+        phase=phase,
+        n=n,
+        processing_s=2.0,
+        wall_s=wall,
+        floor_s=round(floor_seconds(phase, n, PACING, layout), 2),
+        requests={},
+        total_requests=requests,
+        status_429=0,
+        orders=0,
+        polls=0,
+        peak_rss_mb=70.0,
+        layout=layout,
+        others=PACING.others,
+    )
+
+
+def _verdicts(rows: list[PhaseResult]) -> dict[str, str]:
+    return {c["target"]: c["result"] for c in check_targets(rows, [])}
+
+
+def test_the_bulk_up_floor_at_1000_is_the_catapult_budget_not_four_engine_threads() -> None:
+    bulk = floor_seconds("up", 1000, PACING, "bulk")
+    per_number = floor_seconds("up", 1000, PACING, "per-number")
+    budget = (1000 - 800) / PACING.import_rate
+    assert budget < bulk < budget + PACING.processing_s + 0.5
+    # With 4 calls at once the per-number floor is still budget-bound at 20 ms a request.
+    assert per_number == pytest.approx(bulk)
+    slow = Pacing(latency_s=0.2, processing_s=2.0, scale=10.0, others=1000)
+    assert floor_seconds("up", 1000, slow, "per-number") > floor_seconds("up", 1000, slow, "bulk")
+
+
+def test_listing_the_account_caps_the_in_service_part_of_the_floor() -> None:
+    few = Pacing(0.02, 2.0, 10.0, others=0)
+    many = Pacing(0.02, 2.0, 10.0, others=100_000)
+    # 100,000 other numbers: one GET per number (16 wide) is cheaper than 201 list pages.
+    gap = floor_seconds("refresh", 1000, many) - floor_seconds("refresh", 1000, few)
+    assert gap == pytest.approx((63 - 3) * 0.02)
+
+
+def test_bulk_request_targets_are_set_at_1000_only() -> None:
+    assert request_budget("up", 1000) == pytest.approx(1070)
+    assert request_budget("refresh", 1000) == 20
+    assert request_budget("up", 5000) is None
+    assert request_budget("noop", 5000) == 0
+    assert request_budget("up", 10, "per-number") == pytest.approx(42)
+
+
+def test_a_run_meeting_every_target_passes_and_one_over_the_floor_fails() -> None:
+    up_floor = floor_seconds("up", 1000, PACING)
+    destroy_floor = floor_seconds("destroy", 1000, PACING)
+    rows = [
+        _row("up", round(up_floor * 1.1, 2), 1030),
+        _row("noop", 1.5, 0),
+        _row("refresh", 1.4, 14),
+        _row("destroy", round(destroy_floor * 1.15, 2), 1020),
+    ]
+    verdicts = _verdicts(rows)
+    judged = {k: v for k, v in verdicts.items() if k.startswith(("bulk", "429"))}
+    assert len(judged) == 7
+    assert set(judged.values()) == {"PASS"}
+    rows[0] = _row("up", round(up_floor * 1.25, 2), 1030)
+    rows[2] = _row("refresh", 1.4, 21)
+    verdicts = _verdicts(rows)
+    assert verdicts["bulk up wall time <= 1.2x floor at N=1000"] == "FAIL"
+    refresh = next(k for k in verdicts if k.startswith("bulk refresh requests"))
+    assert verdicts[refresh] == "FAIL"
+
+
+def test_n5000_and_the_per_number_comparison_are_reported_not_judged() -> None:
+    rows = [
+        _row("up", 300.0, 5100, n=5000),
+        _row("up", 20.0, 1030),
+        _row("up", 90.0, 2012, layout="per-number"),
+    ]
+    checks = {c["target"]: c for c in check_targets(rows, [])}
+    assert checks["bulk at N=5000 (budget-bound)"]["result"] == "INFO"
+    assert "peak RSS 70.0 MB" in checks["bulk at N=5000 (budget-bound)"]["detail"]
+    saves = checks["per-number -> bulk at N=1000"]
+    assert saves["result"] == "INFO"
+    assert "90.0s/2012 req -> 20.0s/1030 req" in saves["detail"]
+
+
+def test_an_unknown_layout_is_refused_before_any_stack_is_made() -> None:
+    with pytest.raises(ValueError, match="per-number"):
+        program("one-each")
