@@ -5,7 +5,8 @@ threads, and configures each unpickled provider once (pulumi-dynamic-providers.m
 Providers pickle by reference and must hold nothing themselves, so what they remember lives
 here: each provider's settings, the clients built from settings (the only route from settings to
 clients: providers and :func:`bw_pulumi.check_importability` both take it), the pacing buckets
-their transports share, the accounts a "gone" probe has confirmed, and the in-service answers.
+their transports share, the accounts a "gone" probe has confirmed, the in-service answers and
+the Catapult number listings PhoneNumber reads share.
 
 :func:`reset` puts it all back as a new process would find it; the test suite calls it before
 every test.
@@ -22,6 +23,7 @@ from .clients.catapult import CatapultClient
 from .clients.dashboard import DashboardClient
 from .config import Settings
 from .resources._in_service import InServiceCache
+from .resources._number_listing import NumberListings
 
 __all__ = ["RUNTIME", "Runtime", "reset"]
 
@@ -38,6 +40,7 @@ class Runtime:
         #: Catapult's budgets are per user, so every Catapult transport paces on these buckets.
         self.pacer = Pacer()
         self.in_service = InServiceCache()
+        self.catapult_numbers = NumberListings()
 
     # -- settings ------------------------------------------------------------------------
 
@@ -106,6 +109,7 @@ class Runtime:
             self._reachable.clear()
             self.pacer = Pacer()
             self.in_service = InServiceCache()
+            self.catapult_numbers = NumberListings()
         for transport in transports:
             transport.close()
 

@@ -27,6 +27,7 @@ __all__ = [
     "ApplicationInfo",
     "CatapultClient",
     "NumberInfo",
+    "NumberPage",
     "build_number_import",
     "next_link",
     "parse_application",
@@ -85,6 +86,14 @@ class NumberInfo:
     city: str | None = None
     state: str | None = None
     price: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberPage:
+    """One page of ``GET /phoneNumbers``; ``next_path`` is ``None`` on the last page."""
+
+    numbers: list[NumberInfo]
+    next_path: str | None
 
 
 def _opt_str(payload: Mapping[str, Any], key: str) -> str | None:
@@ -309,11 +318,34 @@ class CatapultClient:
     def list_numbers(
         self, application_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Iterator[NumberInfo]:
-        params: dict[str, object] = {"page": 0, "size": page_size}
-        if application_id:
-            params["applicationId"] = application_id
-        for item in self._iterate(self._path("phoneNumbers"), params, pace=False):
-            yield parse_number(item)
+        page = self.number_page(application_id, page_size=page_size)
+        seen: set[str] = set()
+        while True:
+            yield from page.numbers
+            if page.next_path is None or page.next_path in seen:
+                return
+            seen.add(page.next_path)
+            page = self.number_page(after=page.next_path)
+
+    def number_page(
+        self,
+        application_id: str | None = None,
+        *,
+        after: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> NumberPage:
+        """The first page of the list, or the one ``after`` (an earlier page's ``next_path``)
+        names: for callers that page lazily and share pages between threads."""
+        if after is not None:
+            response = self.transport.request("GET", after)
+        else:
+            params: dict[str, object] = {"page": 0, "size": page_size}
+            if application_id:
+                params["applicationId"] = application_id
+            response = self.transport.request("GET", self._path("phoneNumbers"), params=params)
+        items = response.json() if response.content.strip() else []
+        numbers = [parse_number(item) for item in items]
+        return NumberPage(numbers, next_link(response) if numbers else None)
 
     def update_number(
         self, id_or_e164: str, *, application_id: str | None = None, name: str | None = None

@@ -159,12 +159,14 @@ class PhoneNumberProvider(BaseProvider):
             self.catapult().update_number(live.number_id, **changes)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            live = self.catapult().get_number(id_)
-        except NotFound:
-            self.confirm_gone("catapult")
-            return ReadResult(None, {})
         state = user_props(props)
+        live = self._listed(id_, state.get("application_id"))
+        if live is None:  # not on its application's list: ask the number itself
+            try:
+                live = self.catapult().get_number(id_)
+            except NotFound:
+                self.confirm_gone("catapult")
+                return ReadResult(None, {})
         in_service = RUNTIME.in_service.lookup(
             self.dashboard(), to_ten_digits(live.number), max_age=READ_CACHE_SECONDS
         )
@@ -175,6 +177,14 @@ class PhoneNumberProvider(BaseProvider):
             inputs["name"] = live.name  # tracked, or a `get` that knows nothing yet
         return ReadResult(id_, _outputs(inputs, id_, in_service), inputs)
 
+    def _listed(self, id_: str, app_id: object) -> NumberInfo | None:
+        """The number from its application's shared list (one paged list per application and
+        process instead of one GET per number); ``None`` when state names no application yet
+        (``get``) or the list does not hold it, which only the number's own GET can explain."""
+        if not isinstance(app_id, str) or not app_id:
+            return None
+        return RUNTIME.catapult_numbers.find(self.catapult(), app_id, id_)
+
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
         changes: dict[str, Any] = {}
@@ -183,7 +193,10 @@ class PhoneNumberProvider(BaseProvider):
         if inputs.get("name") is not None and olds.get("name") != inputs["name"]:
             changes["name"] = inputs["name"]
         if changes:
-            self.catapult().update_number(id_, **changes)
+            try:
+                self.catapult().update_number(id_, **changes)
+            finally:  # even a failed POST may have changed it
+                RUNTIME.catapult_numbers.forget(self.catapult(), id_)
         if "name" not in inputs and olds.get("name") is not None:
             inputs["name"] = olds["name"]
         return UpdateResult(_outputs(inputs, id_, bool(olds.get("in_service", True))))
@@ -193,6 +206,8 @@ class PhoneNumberProvider(BaseProvider):
             self.catapult().delete_number(id_)
         except NotFound:
             self.confirm_gone("catapult")
+        finally:  # a later read in this process must not find it listed
+            RUNTIME.catapult_numbers.forget(self.catapult(), id_)
 
 
 PhoneNumberProvider.__module__ = "bw_pulumi"
@@ -261,7 +276,8 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     Changing ``number`` replaces the binding (delete first); ``application_id`` and ``name``
     update in place. Refresh reports a binding deleted outside Pulumi (re-created by the next
     ``up``), a number moved to another application (moved back), and ``in_service`` from the
-    Dashboard.
+    Dashboard. The PhoneNumbers of one application read their binding from one shared, paged
+    Catapult list per refresh (pages of 1000), not one request each.
 
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_existing=True`` to take over a number already on the Catapult user; ``pulumi

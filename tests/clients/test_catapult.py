@@ -311,3 +311,24 @@ def test_rate_scale_multiplies_pacing_only_for_valid_positive_values(
     for bad in ("0", "-3", "fast"):
         monkeypatch.setenv(RATE_SCALE_ENV, bad)
         assert rate_scale() == 1.0
+
+
+def test_number_page_hands_out_the_rebased_next_link_and_requests_it_as_given(
+    server: ReplayServer, client: CatapultClient
+) -> None:
+    # Lazy paging (RUNTIME.catapult_numbers) fetches one page per call, in any thread.
+    next_url = f"https://api.catapult.inetwork.com{BASE}/phoneNumbers?applicationId=a-1&page=1"
+    server.script(
+        json_reply("catapult_phoneNumbers_list.json", link=f'<{next_url}>; rel="next"'),
+        Reply(200, json.dumps([{"id": "n-3", "number": "+19195550103"}]).encode()),
+    )
+    first = client.number_page("a-1", page_size=2)
+    assert server.last.query == {"page": ["0"], "size": ["2"], "applicationId": ["a-1"]}
+    assert len(first.numbers) == 2
+    assert first.next_path == f"{BASE}/phoneNumbers?applicationId=a-1&page=1"
+    last = client.number_page(after=first.next_path)
+    assert (server.last.path, server.last.query) == (
+        f"{BASE}/phoneNumbers",
+        {"applicationId": ["a-1"], "page": ["1"]},
+    )
+    assert [n.number_id for n in last.numbers] == ["n-3"] and last.next_path is None

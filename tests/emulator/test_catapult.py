@@ -187,3 +187,23 @@ def test_number_list_filters_by_number_state_and_accepts_state_and_city(
     assert api.c("GET", "/phoneNumbers", params={"numberState": "released"}).json() == []
     unapplied = api.c("GET", "/phoneNumbers", params={"state": "NC", "city": "Raleigh"}).json()
     assert [n["number"] for n in unapplied] == ["+19195550100"]
+
+
+def test_number_list_pages_one_application_with_a_link_header(emu: Emulator, api: Api) -> None:
+    # Catapult paging (API doc 9, 11): page 0-based, size <= 1000, Link rel="next" keeps the
+    # applicationId filter, and no "next" on the last page.
+    app_a, app_b = create_app(api), create_app(api)
+    tns = [f"91955501{i:02d}" for i in range(5)]
+    emu.control.numbers(in_service=tns)
+    for i, tn in enumerate(tns):
+        assert import_number(api, f"+1{tn}", app_a if i != 2 else app_b).status_code == 201  # type: ignore[attr-defined]
+    first = api.c("GET", "/phoneNumbers", params={"applicationId": app_a, "size": 3})
+    assert [n["number"][-2:] for n in first.json()] == ["00", "01", "03"]
+    assert first.links["first"]["url"].endswith(f"applicationId={app_a}&page=0&size=3")
+    last = requests.get(first.links["next"]["url"], auth=api.cat_auth, timeout=5)
+    assert [n["number"][-2:] for n in last.json()] == ["04"]
+    assert "next" not in last.links and "applicationId" in last.links["first"]["url"]
+    too_big = api.c("GET", "/phoneNumbers", params={"size": 1001})
+    assert too_big.status_code == 400 and too_big.json()["code"] == "validation-error"
+    assert len(api.c("GET", "/phoneNumbers", params={"size": 1000}).json()) == 5
+    assert len(api.c("GET", "/phoneNumbers").json()) == 5  # default size 25
