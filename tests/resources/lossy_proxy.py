@@ -9,6 +9,7 @@ Actions:
 - ``"forward"``: pass the request on and its answer back (every unscripted request);
 - ``"503"``: answer 503 without forwarding (Bandwidth never saw it);
 - ``"404"``: answer 404 without forwarding (a look-up that has not caught up yet);
+- ``"403"``: answer 403 without forwarding (credentials without the role, bandwidth-api.md 1.2);
 - ``"reset"``: reset the connection without forwarding;
 - ``"lose-answer"``: forward, then close the connection without answering;
 - ``"forward-reset"``: forward, then reset the connection instead of answering.
@@ -27,7 +28,7 @@ from typing import Literal
 
 import requests
 
-Action = Literal["forward", "503", "404", "reset", "lose-answer", "forward-reset"]
+Action = Literal["forward", "503", "404", "403", "reset", "lose-answer", "forward-reset"]
 #: Decides what happens to each request: ``(method, path with query) -> action``.
 Decide = Callable[[str, str], Action]
 _HOP_BY_HOP = {
@@ -125,7 +126,7 @@ def lossy_proxy(upstream: str, decide: Decide, in_flight: InFlight | None = None
         def _relay(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             action = decide(self.command, self.path)
-            if action in ("503", "404"):
+            if action in ("503", "404", "403"):
                 self._answer(int(action), {}, b"")
                 return
             if action == "reset":
