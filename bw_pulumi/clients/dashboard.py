@@ -25,6 +25,8 @@ from .dashboard_models import (
     HistoryEntry,
     ImportOrder,
     ImportOrderRequest,
+    InServiceListing,
+    InServicePage,
     OrderSummary,
     RemoveOrder,
     SubscriptionInfo,
@@ -40,6 +42,7 @@ from .dashboard_xml import (
     parse_external_tns_order,
     parse_history,
     parse_import_order,
+    parse_in_service_page,
     parse_loa_file_names,
     parse_order_summaries,
     parse_remove_order,
@@ -59,6 +62,7 @@ __all__ = [
     "HistoryEntry",
     "ImportOrder",
     "ImportOrderRequest",
+    "InServiceListing",
     "OrderSummary",
     "RemoveOrder",
     "SubscriptionInfo",
@@ -68,7 +72,9 @@ __all__ = [
 XML_HEADERS = {"Content-Type": "application/xml", "Accept": "application/xml"}
 #: The most numbers one importTnChecker call accepts (API doc 3 and 14).
 CHECKER_MAX_TNS = 5000
-#: Sent explicitly: the SPEC default (300) and real links (500) disagree (section 1.7).
+#: Sent explicitly: the SPEC default (300) and real links (500) disagree (section 1.7). 500 is
+#: the largest size a real response is known to have served; the API's maximum is unknown
+#: (``/tns`` refuses more than 2500, error 1006), so a larger size is a guess not yet taken.
 DEFAULT_IN_SERVICE_PAGE_SIZE = 500
 
 
@@ -298,6 +304,34 @@ class DashboardClient:
         self, page_size: int = DEFAULT_IN_SERVICE_PAGE_SIZE, **filters: object
     ) -> Iterator[str]:
         """Every in-service number, following ``Links > next``; 204 means no match."""
+        for page in self._in_service_pages(page_size, filters):
+            yield from page.numbers
+
+    def in_service_listing(
+        self, page_size: int = DEFAULT_IN_SERVICE_PAGE_SIZE, max_pages: int | None = None
+    ) -> InServiceListing:
+        """The whole account's in-service numbers, and whether absence from them can be trusted.
+
+        The list may change between page requests (numbers imported or removed meanwhile), so
+        the listing is ``consistent`` only if every page reported the same ``TotalCount`` and the
+        distinct numbers equal it. Stopping after ``max_pages`` leaves it inconsistent.
+        """
+        found: set[str] = set()
+        totals: set[int | None] = set()
+        pages = 0
+        for pages, page in enumerate(self._in_service_pages(page_size, {}), start=1):
+            found.update(page.numbers)
+            totals.add(page.total_count)
+            if max_pages is not None and pages >= max_pages and page.next_link:
+                return InServiceListing(frozenset(found), False, pages)
+        if pages == 0:  # 204 on the first page: nothing in service as of that request
+            return InServiceListing(frozenset(), True, 0)
+        consistent = len(totals) == 1 and totals == {len(found)}
+        return InServiceListing(frozenset(found), consistent, pages)
+
+    def _in_service_pages(
+        self, page_size: int, filters: dict[str, object]
+    ) -> Iterator[InServicePage]:
         path: str | None = self._path("inserviceNumbers")
         params: dict[str, object] | None = {"page": 1, "size": page_size, **filters}
         seen: set[str] = set()
@@ -306,10 +340,9 @@ class DashboardClient:
             response = self.transport.request("GET", path, params=params)
             if response.status_code == 204 or not response.content.strip():
                 return
-            root = _xml.parse(response.content)
-            yield from _xml.texts(_xml.find(root, "TelephoneNumbers"), "TelephoneNumber")
-            links = _xml.find(root, "Links")
-            path = rebase_link(_xml.child_text(links, "next"), self.base_url)
+            page = parse_in_service_page(_xml.parse(response.content))
+            yield page
+            path = rebase_link(page.next_link, self.base_url)
             params = None  # the next link carries its own query (page is an opaque cursor)
 
     def in_service_total(self) -> int:

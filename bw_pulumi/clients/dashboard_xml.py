@@ -21,6 +21,7 @@ from .dashboard_models import (
     HistoryEntry,
     ImportOrder,
     ImportOrderRequest,
+    InServicePage,
     OrderSummary,
     RemoveOrder,
     SubscriptionInfo,
@@ -37,6 +38,7 @@ __all__ = [
     "parse_external_tns_order",
     "parse_history",
     "parse_import_order",
+    "parse_in_service_page",
     "parse_loa_file_names",
     "parse_order_summaries",
     "parse_remove_order",
@@ -160,6 +162,13 @@ def rebase_link(link_text: str | None, base_url: str, marker: str = "/accounts/"
 
 
 # -- readers ------------------------------------------------------------------------------
+
+
+def parse_in_service_page(root: etree._Element) -> InServicePage:
+    """``TNs > TotalCount, Links > next?, TelephoneNumbers > TelephoneNumber*`` (section 6)."""
+    numbers = _xml.texts(_xml.find(root, "TelephoneNumbers"), "TelephoneNumber")
+    total = _int(_xml.child_text(root, "TotalCount"))
+    return InServicePage(tuple(numbers), total, _xml.child_text(_xml.find(root, "Links"), "next"))
 
 
 def _int(text: str | None) -> int | None:

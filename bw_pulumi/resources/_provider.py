@@ -106,7 +106,8 @@ class BaseProvider(ResourceProvider):
         if api == "dashboard":
             dashboard = self.dashboard()
             key = ("dashboard", dashboard.base_url, dashboard.account_id)
-            probe: Callable[[], object] = dashboard.in_service_total
+            # Through the in-service cache: the count it reads also prices the next listing.
+            probe: Callable[[], object] = lambda: RUNTIME.in_service.total(dashboard)  # noqa: E731
             where = f"account {dashboard.account_id} at {dashboard.base_url}"
             settings = "bandwidth:dashboardUrl and bandwidth:accountId"
         else:

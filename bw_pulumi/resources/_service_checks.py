@@ -1,7 +1,9 @@
-"""In-service checks for the order workflows, with count lines for big batches.
+"""In-service checks for every resource, with count lines for big batches.
 
-Over many numbers a lookup takes a while (one paced round trip each), so counts are reported on
-stderr (pulumi-dynamic-providers.md 1.12) the way order progress is.
+All of them go through :meth:`InServiceCache.lookup_many` (remembered answers, else one listing
+of the account or one GET per number, whichever is cheaper). Per-number work over many numbers
+takes a while (one paced round trip each), so counts are reported on stderr
+(pulumi-dynamic-providers.md 1.12) the way order progress is; a listing ends in one such line.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def check_in_service(
     fresh: bool = False,
     max_age: float | None = None,
 ) -> dict[str, bool]:
-    """In-service ``lookup_many`` with count lines for big batches (``what`` names the work)."""
+    """In-service answers (``lookup_many``) with count lines for big batches (``what`` names
+    the work); ``max_age`` bounds how old a remembered answer may be, ``fresh`` takes none."""
     numbers = list(dict.fromkeys(tns))
     template = f"{what}: checked {{done}}/{{total}} numbers against the in-service list"
     counter = CountProgress(log, template, len(numbers))
@@ -62,10 +65,11 @@ def confirm_in_service(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[list[str], list[str]]:
-    """Per-number lookups (never paging the account), re-checked briefly for propagation.
+    """Wait briefly for ``tns`` to be in service (``expect``) or out of it, after an order.
 
-    Over many numbers this takes a while (one paced round trip each), so counts are reported
-    ("confirmed 600/1000 numbers in service").
+    Each round asks afresh about the numbers still pending only, the same way every answer is
+    got (a listing when cheaper, else one GET each), until none is pending or the propagation
+    grace is over. Counts are reported ("confirmed 600/1000 numbers in service").
     """
     deadline = clock() + PROPAGATION_SECONDS
     pending = sorted(set(tns))

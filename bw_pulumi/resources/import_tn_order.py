@@ -162,7 +162,8 @@ class ImportTnOrderProvider(BaseProvider):
             return self._read_order(id_, state)
         held = list(state.get("imported_numbers") or ())
         # Cached answers are this process's own (seconds old): sharing them with the bindings'
-        # reads keeps a refresh at one lookup per number whichever resource is read first.
+        # reads keeps a refresh at one answer per number (one listing of the account, or one
+        # GET each, whichever is cheaper) whichever resource is read first.
         answers = check_in_service(
             self.dashboard(), held, f"import order {id_}", max_age=READ_CACHE_SECONDS
         )

@@ -122,3 +122,22 @@ def test_date_filters_select_by_the_day_numbers_went_in_service(emu: Emulator, a
     assert api.d("GET", "/inserviceNumbers", params={"enddate": str(yesterday)}).status_code == 204
     malformed = api.d("GET", "/inserviceNumbers", params={"startdate": "06/01/2024"})
     assert malformed.status_code == 404 and malformed.content == b""
+
+
+def test_total_count_on_a_later_page_counts_every_match_as_of_that_page(
+    emu: Emulator, api: Api
+) -> None:
+    # The cursor is opaque to clients (API doc 1.7): here the last TN of the previous page, so
+    # a number put in service behind the cursor is never listed, while TotalCount (all matches,
+    # API doc 6) grows: the inconsistency a client checks for.
+    emu.control.numbers(in_service=[f"91955501{i:02d}" for i in range(4)])
+    first = _xml.parse(api.d("GET", "/inserviceNumbers", params={"size": 2}).content)
+    emu.control.numbers(in_service=["2125550100"])
+    link = _xml.find_text(first, "next")
+    assert link is not None
+    cursor = re.search(r"page=(\d+)", link)
+    assert cursor is not None
+    params = {"size": 2, "page": cursor.group(1)}
+    second = _xml.parse(api.d("GET", "/inserviceNumbers", params=params).content)
+    assert (_xml.find_text(first, "TotalCount"), _xml.find_text(second, "TotalCount")) == ("4", "5")
+    assert _xml.texts(second, "TelephoneNumber") == ["9195550102", "9195550103"]

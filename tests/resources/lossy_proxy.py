@@ -9,7 +9,7 @@ Actions:
 - ``"forward"``: pass the request on and its answer back (every unscripted request);
 - ``"503"``: answer 503 without forwarding (Bandwidth never saw it);
 - ``"404"``: answer 404 without forwarding (a look-up that has not caught up yet);
-- ``"403"``: answer 403 without forwarding (a role the API user lacks);
+- ``"403"``: answer 403 without forwarding (credentials without the role, bandwidth-api.md 1.2);
 - ``"reset"``: reset the connection without forwarding;
 - ``"lose-answer"``: forward, then close the connection without answering;
 - ``"forward-reset"``: forward, then reset the connection instead of answering.

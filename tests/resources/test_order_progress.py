@@ -27,6 +27,8 @@ from bw_pulumi.resources import _ordering, _service_checks
 
 A, B = "9195550101", "9195550102"
 MANY = [f"91955{n:05d}" for n in range(100)]
+#: ``/totals`` of an account far bigger than any stack: listing never pays, so one GET a number.
+HUGE_ACCOUNT = 10**6
 
 
 class FakeClock:
@@ -77,6 +79,7 @@ def import_order(status: str, errors: tuple[ErrorDetail, ...] = ()) -> ImportOrd
 def scripted_client(mocker: MockerFixture, clock: FakeClock, ready_after: float) -> Any:
     """A client whose orders stay PROCESSING for ``ready_after`` fake seconds."""
     client = mocker.create_autospec(DashboardClient, instance=True)
+    client.in_service_total.return_value = HUGE_ACCOUNT
     client.list_import_orders.return_value = []
     client.check_importability.return_value.errors = ()
     failed = (ErrorDetail("7518", "refused", (B,)),)
@@ -92,6 +95,7 @@ def scripted_client(mocker: MockerFixture, clock: FakeClock, ready_after: float)
         "COMPLETE" if clock.now >= ready_after else "PROCESSING", [A, B]
     )
     client.is_in_service.side_effect = lambda tn: False
+    client.in_service_total.return_value = HUGE_ACCOUNT
     return client
 
 
@@ -135,6 +139,7 @@ def test_confirming_many_numbers_reports_counts_paced_and_at_the_end(
     mocker: MockerFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client = mocker.create_autospec(DashboardClient, instance=True)
+    client.in_service_total.return_value = HUGE_ACCOUNT
     client.is_in_service.side_effect = lambda tn: True
     tick = FakeClock(tick=1.0)  # one fake second per reading: one per answer counted
     confirmed, missing = _service_checks.confirm_in_service(
@@ -151,6 +156,7 @@ def test_confirming_a_handful_of_numbers_prints_nothing(
     mocker: MockerFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client = mocker.create_autospec(DashboardClient, instance=True)
+    client.in_service_total.return_value = HUGE_ACCOUNT
     client.is_in_service.side_effect = lambda tn: False
     tick = FakeClock(tick=60.0)
     _service_checks.confirm_in_service(client, [A, B], expect=False, clock=tick, sleep=tick.sleep)
@@ -162,6 +168,7 @@ def test_numbers_slow_to_leave_service_are_counted_across_rechecks(
 ) -> None:
     tick = FakeClock()
     client = mocker.create_autospec(DashboardClient, instance=True)
+    client.in_service_total.return_value = HUGE_ACCOUNT
     # The first 20 numbers take 2 fake seconds to leave service.
     client.is_in_service.side_effect = lambda tn: tn in MANY[:20] and tick.now < 2
     confirmed, missing = _service_checks.confirm_in_service(
@@ -177,6 +184,7 @@ def test_lookup_many_tells_progress_each_answer_in_order_in_the_calling_thread(
     mocker: MockerFixture,
 ) -> None:
     client = mocker.create_autospec(DashboardClient, instance=True)
+    client.in_service_total.return_value = HUGE_ACCOUNT
     client.is_in_service.side_effect = lambda tn: tn.endswith(("0", "2", "4", "6", "8"))
     seen: list[tuple[str, bool, str]] = []
     caller = threading.current_thread().name
