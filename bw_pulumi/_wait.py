@@ -40,17 +40,22 @@ T = TypeVar("T")
 PROGRESS_INTERVAL = 30.0
 #: Bulk work over at most this many numbers prints no count lines: it is over in a second or two.
 BULK_PROGRESS_MIN = 10
-# Polls come at their own times (the last interval before the cap is 29.7 s): one that comes this
+# Polls come at their own times (the last interval before the cap is under 30 s): one coming this
 # fraction of the interval early reports, instead of leaving a gap of nearly two intervals.
 _POLL_EARLY = 0.1
 
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """How to poll: first interval, growth factor, cap, and not-founds tolerated after create."""
+    """How to poll: first interval, growth factor, cap, and not-founds tolerated after create.
+
+    The factor bounds how late a finished order is seen: up to 30% of its time at 1.3 (15% on
+    average) where 1.7 lost up to 70%, for a few more polls (about 18 instead of 12 over a
+    100 s order; polls still grow with the log of the time, and the cap holds long waits).
+    """
 
     first_interval: float = 0.25
-    factor: float = 1.7
+    factor: float = 1.3
     max_interval: float = 30.0
     not_found_checks: int = 5
 
@@ -105,6 +110,10 @@ class ProgressTicker:
             return False
         self._last = now
         return True
+
+    def until_due(self) -> float:
+        """Seconds until the next line is due (0 if it is)."""
+        return max(0.0, self._last + self.every - self.clock())
 
 
 class CountProgress:
@@ -195,9 +204,13 @@ def wait_for_status(
         remaining = deadline - clock()
         if remaining <= 0:
             raise _timed_out(what, last_status, timeout, resume_hint)
-        if progress is not None and ticker.due(early=progress_every * _POLL_EARLY):
-            progress(WaitProgress(latest, last_status, ticker.elapsed(), polls))
-        sleep(min(interval, remaining))
+        nap = min(interval, remaining)
+        if progress is not None:
+            if ticker.due(early=progress_every * _POLL_EARLY):
+                progress(WaitProgress(latest, last_status, ticker.elapsed(), polls))
+            # Wake for the next line too: it reports a fresh status, about every interval.
+            nap = min(nap, max(ticker.until_due(), policy.first_interval))
+        sleep(nap)
         interval = min(interval * policy.factor, policy.max_interval)
 
 

@@ -7,6 +7,7 @@ Waits are never taken: the transport's clock is a :class:`FakeClock` (patched ov
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pytest_mock import MockerFixture
 
 from bw_pulumi import _http, _pacing
 from bw_pulumi._http import RESET_MARGIN_SECONDS, USER_AGENT, Transport, id_from_location
-from bw_pulumi._pacing import BURST_RESERVE, PACING_HEADROOM, Budget, Pacer
+from bw_pulumi._pacing import JITTER_SECONDS, PACING_HEADROOM, Budget, Pacer
 from bw_pulumi._runtime import RUNTIME
 from bw_pulumi.clients.catapult_dialect import CATAPULT
 from bw_pulumi.clients.dashboard_dialect import DASHBOARD
@@ -357,20 +358,22 @@ def pacing_clock(mocker: MockerFixture) -> FakeClock:
 def test_pace_spends_the_burst_then_waits_for_the_rate(pacing_clock: FakeClock) -> None:
     transport = Transport("http://127.0.0.1:9", ("u", "p"), CATAPULT)
     for _ in range(6):
-        transport.pace(Budget("test", 20.0, 2))
+        transport.pace(Budget("test", 20.0, 3))
+    # A quarter second of tokens (5) would be the whole burst: all but one is kept in hand.
     rate = 20.0 * PACING_HEADROOM
-    assert pacing_clock.sleeps == [pytest.approx(n / rate) for n in range(1, 5)]
+    assert pacing_clock.sleeps == [pytest.approx(n / rate) for n in range(1, 6)]
 
 
-def test_pace_keeps_a_reserve_of_a_large_burst_for_jitter(pacing_clock: FakeClock) -> None:
+def test_pace_keeps_a_quarter_second_of_a_burst_in_hand(pacing_clock: FakeClock) -> None:
     pacer = Pacer()
-    budget = Budget("large", 10.0, 800)
-    kept = int(800 * BURST_RESERVE)
+    budget = Budget("large", 20.0, 800)
+    kept = math.ceil(20.0 * JITTER_SECONDS)
+    assert kept == 5
     for _ in range(800 - kept):
         pacer.take(budget)
     assert pacing_clock.sleeps == []
     pacer.take(budget)
-    assert pacing_clock.sleeps == [pytest.approx(1 / (10.0 * PACING_HEADROOM))]
+    assert pacing_clock.sleeps == [pytest.approx(1 / (20.0 * PACING_HEADROOM))]
 
 
 def test_pace_buckets_are_shared_across_transports_and_threads(pacing_clock: FakeClock) -> None:

@@ -58,6 +58,8 @@ class InServiceCache:
         self._lock = threading.Lock()
         self._answers: dict[tuple[int, str], tuple[bool, float]] = {}
         self._totals: dict[int, tuple[int, float]] = {}
+        self._listing_locks: dict[int, threading.Lock] = {}
+        self._listed: dict[int, tuple[InServiceListing, float]] = {}
 
     def put(self, client: DashboardClient, tn: str, in_service: bool) -> None:
         with self._lock:
@@ -167,7 +169,22 @@ class InServiceCache:
         if 1 + pages >= wanted:
             return None
         # A stale total may undercount: stop once the pages alone cost what the GETs would have.
-        return client.in_service_listing(self.page_size, max_pages=wanted)
+        return self._shared_listing(client, wanted)
+
+    def _shared_listing(self, client: DashboardClient, max_pages: int) -> InServiceListing:
+        """One listing per account at a time; a caller that waited for another's listing uses
+        it (it ran while this one waited, so it is as fresh). A refresh reads the order and the
+        bindings at once, and both would otherwise page through the same account."""
+        asked = time.monotonic()
+        with self._lock:
+            lock = self._listing_locks.setdefault(id(client), threading.Lock())
+        with lock:
+            done = self._listed.get(id(client))
+            if done is not None and done[1] >= asked:
+                return done[0]
+            listing = client.in_service_listing(self.page_size, max_pages=max_pages)
+            self._listed[id(client)] = (listing, time.monotonic())
+            return listing
 
 
 def _collect(

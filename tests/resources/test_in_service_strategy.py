@@ -7,7 +7,9 @@ list changing between page requests is made to happen by a loopback proxy in fro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -223,3 +225,25 @@ def test_a_wrong_dashboard_url_on_refresh_is_an_error_not_every_number_gone(
     wrong = _provider(emu, **{"bandwidth:dashboardUrl": emu.dashboard_url + "/wrong-prefix"})
     with pytest.raises(ConfigError, match="bandwidth:dashboardUrl"):
         wrong.read(created.id, created.outs)
+
+
+def test_callers_asking_at_once_share_one_listing_of_the_account(emu: Emulator) -> None:
+    emu.control.numbers(in_service=[*OTHERS, *STACK])
+    client = dashboard(emu)
+    cache = InServiceCache()
+    cache.total(client)  # priced already, as confirm_gone's probe leaves it
+    before = _counts(emu)
+    start = threading.Barrier(4)
+
+    def ask(numbers: list[str]) -> dict[str, bool]:
+        start.wait(timeout=10)
+        return cache.lookup_many(client, numbers, fresh=True)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(ask, [STACK, STACK[:10], STACK[10:], STACK]))
+    assert all(all(a.values()) for a in answers)
+    after = _counts(emu)
+    # One listing of three pages however the four calls interleave: a caller that waited for
+    # another's listing takes it instead of paging through the account again.
+    assert after["list"] - before["list"] == 3
+    assert after["get"] == before["get"]

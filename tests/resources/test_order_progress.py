@@ -107,9 +107,10 @@ def test_removal_prints_placement_pending_lines_and_completion(
     pending = "bw-pulumi: removal order r-1 is still PROCESSING after N s (wait_timeout 600 s)"
     assert bw_lines(capsys.readouterr().err) == [
         "bw-pulumi: placed removal order r-1 (customer order id 'my-coid') for 2 numbers",
-        pending,  # at 42 s, once the polls have spread out
-        pending,  # at 72 s
-        "bw-pulumi: removal order r-1 ended COMPLETE after N s",  # at 102 s
+        pending,  # at 30 s: the wait wakes for each line, so it shows a fresh status
+        pending,  # at 60 s
+        pending,  # at 90 s
+        "bw-pulumi: removal order r-1 ended COMPLETE after N s",  # at ~100 s
     ]
 
 
