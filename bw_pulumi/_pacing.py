@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["JITTER_SECONDS", "PACING_HEADROOM", "Budget", "Pacer"]
+__all__ = ["JITTER_SECONDS", "PACING_HEADROOM", "SMALL_BURST_HEADROOM", "Budget", "Pacer"]
 
 #: Tokens are taken when a request leaves, but Bandwidth counts arrivals, so network jitter can
 #: land a request just too early. A burst keeps this many seconds' worth of tokens unspent (at
@@ -21,6 +21,8 @@ __all__ = ["JITTER_SECONDS", "PACING_HEADROOM", "Budget", "Pacer"]
 #: stays the backstop.
 PACING_HEADROOM = 0.99
 JITTER_SECONDS = 0.25
+#: A burst too small to keep tokens in hand (``/applications``: 1) keeps its margin in the rate.
+SMALL_BURST_HEADROOM = 0.9
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,13 @@ class Pacer:
         with self._lock:
             bucket = self._buckets.get(budget)
             if bucket is None:
-                reserve = min(budget.burst - 1, math.ceil(budget.per_second * JITTER_SECONDS))
-                bucket = _TokenBucket(
-                    budget.per_second * PACING_HEADROOM, budget.burst - max(0, reserve)
-                )
+                bucket = _bucket_for(budget)
                 self._buckets[budget] = bucket
         return bucket.take()
+
+
+def _bucket_for(budget: Budget) -> _TokenBucket:
+    reserve = math.ceil(budget.per_second * JITTER_SECONDS)
+    if budget.burst > reserve:
+        return _TokenBucket(budget.per_second * PACING_HEADROOM, budget.burst - reserve)
+    return _TokenBucket(budget.per_second * SMALL_BURST_HEADROOM, budget.burst)

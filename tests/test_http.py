@@ -17,7 +17,13 @@ from pytest_mock import MockerFixture
 
 from bw_pulumi import _http, _pacing
 from bw_pulumi._http import RESET_MARGIN_SECONDS, USER_AGENT, Transport, id_from_location
-from bw_pulumi._pacing import JITTER_SECONDS, PACING_HEADROOM, Budget, Pacer
+from bw_pulumi._pacing import (
+    JITTER_SECONDS,
+    PACING_HEADROOM,
+    SMALL_BURST_HEADROOM,
+    Budget,
+    Pacer,
+)
 from bw_pulumi._runtime import RUNTIME
 from bw_pulumi.clients.catapult_dialect import CATAPULT
 from bw_pulumi.clients.dashboard_dialect import DASHBOARD
@@ -358,10 +364,10 @@ def pacing_clock(mocker: MockerFixture) -> FakeClock:
 def test_pace_spends_the_burst_then_waits_for_the_rate(pacing_clock: FakeClock) -> None:
     transport = Transport("http://127.0.0.1:9", ("u", "p"), CATAPULT)
     for _ in range(6):
-        transport.pace(Budget("test", 20.0, 3))
-    # A quarter second of tokens (5) would be the whole burst: all but one is kept in hand.
-    rate = 20.0 * PACING_HEADROOM
-    assert pacing_clock.sleeps == [pytest.approx(n / rate) for n in range(1, 6)]
+        transport.pace(Budget("test", 20.0, 2))
+    # A quarter second of tokens (5) would be more than the burst: the margin is in the rate.
+    rate = 20.0 * SMALL_BURST_HEADROOM
+    assert pacing_clock.sleeps == [pytest.approx(n / rate) for n in range(1, 5)]
 
 
 def test_pace_keeps_a_quarter_second_of_a_burst_in_hand(pacing_clock: FakeClock) -> None:
@@ -388,7 +394,7 @@ def test_pace_buckets_are_shared_across_transports_and_threads(pacing_clock: Fak
     for t in threads:
         t.join(10)
     # 12 tokens, 1 in the bucket: 11 more at 40/s, whoever asked, each reserved in turn.
-    rate = 40.0 * PACING_HEADROOM
+    rate = 40.0 * SMALL_BURST_HEADROOM
     assert sorted(pacing_clock.sleeps) == [pytest.approx(n / rate) for n in range(1, 12)]
 
 
@@ -398,7 +404,7 @@ def test_a_budget_at_another_rate_is_not_held_to_the_first_rate(pacing_clock: Fa
     pacer.take(slow)
     pacer.take(fast)
     pacer.take(fast)
-    assert pacing_clock.sleeps == [pytest.approx(1 / (100 * PACING_HEADROOM))]
+    assert pacing_clock.sleeps == [pytest.approx(1 / (100 * SMALL_BURST_HEADROOM))]
 
 
 # -- error mapping ----------------------------------------------------------------------------
