@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine import CLI_TIMEOUT_SECONDS, PASSPHRASE
+from engine import CLI_TIMEOUT_SECONDS, PASSPHRASE, REPO
 
 from scripts.pulumi_offline import user_shell_env
 
@@ -125,6 +125,19 @@ def plain_stack(bin_dir: Path, root: Path, project_dir: Path) -> Iterator[PlainC
         yield cli
     finally:
         cli.stack_file().unlink(missing_ok=True)
+
+
+def python_project(project_dir: Path, name: str, program: str) -> Path:
+    """A project directory on the repository's virtualenv running ``program`` as its main."""
+    venv = REPO / ".venv"
+    if not (venv / "bin" / "python").exists():
+        raise AssertionError(f"{venv} is missing: run scripts/setup (the projects' virtualenv)")
+    project_dir.mkdir(parents=True, exist_ok=True)
+    (project_dir / "Pulumi.yaml").write_text(
+        f"name: {name}\nruntime:\n  name: python\n  options:\n    virtualenv: {venv}\n"
+    )
+    (project_dir / "__main__.py").write_text(program)
+    return project_dir
 
 
 def summary(run: Run) -> dict[str, int]:

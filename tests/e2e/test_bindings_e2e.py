@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from bw_e2e import assert_no_credentials, catapult, emulator
-from cli import LANGUAGE_HOST, PlainCLI, plain_stack, summary
-from engine import REPO
+from cli import LANGUAGE_HOST, PlainCLI, plain_stack, python_project, summary
 
 from bw_pulumi.emulator import Emulator
 
@@ -47,16 +46,7 @@ def emu() -> Iterator[Emulator]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    venv = REPO / ".venv"
-    if not (venv / "bin" / "python").exists():
-        pytest.fail(f"{venv} is missing: run scripts/setup (the projects' virtualenv)")
-    project_dir = tmp_path / "bindings-project"
-    project_dir.mkdir()
-    (project_dir / "Pulumi.yaml").write_text(
-        f"name: bw-bindings-e2e\nruntime:\n  name: python\n  options:\n    virtualenv: {venv}\n"
-    )
-    (project_dir / "__main__.py").write_text(PROGRAM)
-    return project_dir
+    return python_project(tmp_path / "bindings-project", "bw-bindings-e2e", PROGRAM)
 
 
 def _configure(cli: PlainCLI, emu: Emulator) -> None:

@@ -17,51 +17,27 @@ from pathlib import Path
 
 import pytest
 from bw_e2e import assert_emulator_empty, emulator
-from cli import LANGUAGE_HOST, PlainCLI, plain_stack, summary
+from cli import LANGUAGE_HOST, PlainCLI, plain_stack, python_project, summary
 from engine import REPO
 
 from bw_pulumi.emulator import Emulator
 
-FLAGSHIP = REPO / "examples" / "hosted_messaging" / "program.py"
 NUMBERS = ["9195550171", "9195550172", "9195550173"]
 SECRET_KEYS = ("bandwidth:password", "bandwidth:apiSecret", "bandwidth:apiToken")
+#: The benchmark's two layouts of the flagship: "per-number" is the flagship as it was (the same
+#: resources, one PhoneNumber "number-<10 digits>" per number), "bulk" the flagship as it is.
+_MAIN = f"""
+import sys
 
-_LOAD = f"""
-import importlib.util
+sys.path.insert(0, {str(REPO)!r})
+from bench.programs import run
 
-import pulumi
-from bw_pulumi import PhoneNumber, PhoneNumberArgs
-
-spec = importlib.util.spec_from_file_location("flagship", {str(FLAGSHIP)!r})
-flagship = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(flagship)
+run({{layout!r}})
 """
-#: The flagship as it was: the same resources, but one PhoneNumber per number.
-BEFORE = (
-    _LOAD
-    + """
-cfg = pulumi.Config()
-_, order, app = flagship.hosted_messaging(cfg)
-for tn in cfg.require_object("numbers"):
-    PhoneNumber(
-        f"number-{tn}",
-        PhoneNumberArgs(number=tn, application_id=app.application_id),
-        opts=pulumi.ResourceOptions(depends_on=[order]),
-    )
-"""
-)
-AFTER = _LOAD + "\nflagship.program()\n"
 
 
-def _project(tmp_path: Path, program: str) -> Path:
-    project = tmp_path / "migrating"
-    project.mkdir(exist_ok=True)
-    venv = REPO / ".venv"
-    (project / "Pulumi.yaml").write_text(
-        f"name: bw-migrating\nruntime:\n  name: python\n  options:\n    virtualenv: {venv}\n"
-    )
-    (project / "__main__.py").write_text(program)
-    return project
+def _project(tmp_path: Path, layout: str) -> Path:
+    return python_project(tmp_path / "migrating", "bw-migrating", _MAIN.format(layout=layout))
 
 
 def _configure(cli: PlainCLI, emu: Emulator) -> None:
@@ -88,7 +64,7 @@ def test_a_per_number_stack_moves_to_phone_number_bindings_without_unbinding(
 ) -> None:
     if not (pulumi_bin_dir / LANGUAGE_HOST).exists():
         pytest.fail(f"no {LANGUAGE_HOST} beside {pulumi_bin_dir}: run scripts/install-pulumi")
-    project = _project(tmp_path, BEFORE)
+    project = _project(tmp_path, "per-number")
     with emulator() as emu, plain_stack(pulumi_bin_dir, tmp_path, project) as cli:
         _configure(cli, emu)
         # Stack, Subscription, ImportTnOrder, Application and 3 PhoneNumbers.
@@ -102,7 +78,7 @@ def test_a_per_number_stack_moves_to_phone_number_bindings_without_unbinding(
             cli.ok("state", "delete", "--stack", cli.stack, "--yes", urn)
         assert _bindings(emu) == before, "state delete leaves the bindings on Catapult"
 
-        _project(tmp_path, AFTER)
+        _project(tmp_path, "bulk")
         cli.set_config({"adoptExistingBindings": "true"})
         moved = cli.stack_cmd("up").check()
         assert summary(moved) == {"created": 1, "unchanged": 4}
