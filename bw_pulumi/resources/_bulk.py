@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from .._wait import CountProgress
-from ..clients.dashboard import DashboardClient
 from ._provider import log
-from ._service_checks import check_in_service
 
-__all__ = ["BULK_CONCURRENCY", "Batch", "in_service_many", "run_many"]
+__all__ = ["BULK_CONCURRENCY", "Batch", "run_many"]
 
 T = TypeVar("T")
 
@@ -63,11 +61,3 @@ def run_many(
             progress.update(count)
     progress.finish(len(items))
     return batch
-
-
-def in_service_many(
-    client: DashboardClient, tns: Sequence[str], *, max_age: float | None = None
-) -> dict[str, bool]:
-    """In-service answers for 10-digit numbers through the one shared strategy
-    (:func:`check_in_service`: remembered answers, then a listing or per-number GETs)."""
-    return check_in_service(client, tns, "phone number bindings", max_age=max_age)

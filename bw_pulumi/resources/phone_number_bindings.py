@@ -13,7 +13,7 @@ from .._numbers import to_e164, to_ten_digits
 from ..clients.catapult import NumberInfo
 from ..errors import BwPulumiError, NotFound
 from ._bindings import Binder, BindingsFailed, Bound, failure_record, summarize
-from ._bulk import in_service_many, run_many
+from ._bulk import run_many
 from ._provider import (
     READ_CACHE_SECONDS,
     BaseProvider,
@@ -25,6 +25,7 @@ from ._provider import (
     log,
     user_props,
 )
+from ._service_checks import check_in_service
 
 __all__ = ["PhoneNumberBindings", "PhoneNumberBindingsArgs", "PhoneNumberBindingsProvider"]
 
@@ -37,6 +38,8 @@ _INPUTS = (
     "wait_timeout",
 )
 _OUTPUTS = ("number_ids", "in_service", "failed_numbers")
+#: What the in-service count lines name (they come only for bulk per-number GETs).
+_WHAT = "phone number bindings"
 
 
 def _check_options(failures: Failures, news: Mapping[str, Any]) -> None:
@@ -90,7 +93,7 @@ class PhoneNumberBindingsProvider(BaseProvider):
         """In-service answers keyed by E.164; a wrong Dashboard URL is an error, not 'no'."""
         if not numbers:
             return {}
-        answers = in_service_many(self.dashboard(), [to_ten_digits(n) for n in numbers])
+        answers = check_in_service(self.dashboard(), [to_ten_digits(n) for n in numbers], _WHAT)
         keyed = {n: answers[to_ten_digits(n)] for n in numbers}
         if not all(keyed.values()):
             self.confirm_gone("dashboard")  # a wrong URL would 404 every number too
@@ -207,9 +210,8 @@ class PhoneNumberBindingsProvider(BaseProvider):
         return ReadResult(id_, outs, inputs)
 
     def _read_in_service(self, numbers: list[str]) -> dict[str, bool]:
-        answers = in_service_many(
-            self.dashboard(), [to_ten_digits(n) for n in numbers], max_age=READ_CACHE_SECONDS
-        )
+        tns = [to_ten_digits(n) for n in numbers]
+        answers = check_in_service(self.dashboard(), tns, _WHAT, max_age=READ_CACHE_SECONDS)
         return {n: answers[to_ten_digits(n)] for n in numbers}
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
