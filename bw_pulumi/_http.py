@@ -31,6 +31,7 @@ from requests.adapters import HTTPAdapter
 
 from . import _xml
 from ._pacing import Budget, Pacer
+from ._session import session_for
 from ._version import VERSION
 from .errors import (
     BandwidthError,
@@ -170,7 +171,7 @@ class Transport:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.max_total_wait = max_total_wait
-        self._session = requests.Session()
+        self._session = session_for(self.base_url)
         self._session.auth = auth
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.hooks["response"].append(_refuse_redirect)

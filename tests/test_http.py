@@ -504,3 +504,36 @@ def test_a_body_under_the_cap_is_read_whole(server: ReplayServer) -> None:
 def test_module_constants_are_named() -> None:
     assert _http.MAX_TOTAL_RETRY_WAIT == 120.0
     assert _http.POOL_MAXSIZE >= 8
+
+
+# -- the environment's proxy settings ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_requests_go_through_the_proxy_the_environment_names(
+    server: ReplayServer, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", server.url)
+    server.script(Reply(200, b""))
+    transport = Transport("http://bandwidth.invalid", ("u", "p"), CATAPULT)
+    transport.request("GET", "/v1/users/u-1/applications")
+    assert server.last.headers["Host"] == "bandwidth.invalid"
+    assert server.last.path == "/v1/users/u-1/applications"
+
+
+def test_a_host_in_no_proxy_is_reached_directly(
+    server: ReplayServer, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # the discard port: fails if used
+    no_proxy_env.setenv("NO_PROXY", "127.0.0.1")
+    server.script(Reply(200, b""))
+    transport = Transport(server.url, ("u", "p"), CATAPULT)
+    transport.request("GET", "/v1/users/u-1/applications")
+    assert server.last.path == "/v1/users/u-1/applications"
