@@ -17,23 +17,17 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from scripts import pulumi_offline as _offline
-
 from .programs import program
+from .services import stack_env
 
 __all__ = ["InlineStack"]
-
-PASSPHRASE = "bw-pulumi-bench"  # protects throwaway benchmark stacks only
 
 
 class InlineStack:
     """A ``bw-bench`` inline-program stack on a private file backend, fully offline."""
 
     def __init__(self, root: Path, bin_dir: Path, layout: str, env: Mapping[str, str]) -> None:
-        env = {
-            **_offline.offline_env(bin_dir, root / "backend", root / "pulumi-home", PASSPHRASE),
-            **env,
-        }
+        env = stack_env(bin_dir, root, env)
         work_dir = root / "work"
         work_dir.mkdir(parents=True, exist_ok=True)
         options = auto.LocalWorkspaceOptions(

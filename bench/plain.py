@@ -16,12 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scripts import pulumi_offline as _offline
+from .services import REPO, stack_env
 
 __all__ = ["CliStack"]
 
-REPO = Path(__file__).resolve().parents[1]
-PASSPHRASE = "bw-pulumi-bench"  # protects throwaway benchmark stacks only
 STACK = "bench"
 #: Each phase must finish well inside this (N = 5000 at the documented budget takes minutes).
 PHASE_TIMEOUT_SECONDS = 3600
@@ -43,10 +41,7 @@ class CliStack:
         self.project = root / "project"
         self.project.mkdir(parents=True, exist_ok=True)
         self.pulumi = str(bin_dir / "pulumi")
-        self.env = {
-            **_offline.offline_env(bin_dir, root / "backend", root / "pulumi-home", PASSPHRASE),
-            **env,
-        }
+        self.env = stack_env(bin_dir, root, env)
         (self.project / "Pulumi.yaml").write_text(
             "name: bw-bench\n"
             "runtime:\n  name: python\n  options:\n"

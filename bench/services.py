@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
@@ -19,7 +20,7 @@ from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator import Accounts, ControlClient
 from scripts import pulumi_offline as _offline
 
-__all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir"]
+__all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir", "stack_env"]
 
 REPO = Path(__file__).resolve().parents[1]
 PASSPHRASE = "bw-pulumi-bench"  # protects throwaway benchmark stacks only
@@ -98,6 +99,13 @@ class EmulatorProcess:
             "catapult_url": self.base_url,
         }
         return {SETTINGS_KEYS[k][0]: v for k, v in values.items()}
+
+
+def stack_env(bin_dir: Path, root: Path, extra: Mapping[str, str]) -> dict[str, str]:
+    """The CLI's environment for a throwaway stack under ``root``: offline, a private file
+    backend and Pulumi home, plus ``extra`` (both drivers use it)."""
+    offline = _offline.offline_env(bin_dir, root / "backend", root / "pulumi-home", PASSPHRASE)
+    return {**offline, **extra}
 
 
 def find_cli_bin_dir() -> Path:

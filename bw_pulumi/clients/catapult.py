@@ -96,6 +96,13 @@ class NumberPage:
     next_path: str | None
 
 
+def _number_query(application_id: str | None, page_size: int) -> dict[str, object]:
+    params: dict[str, object] = {"page": 0, "size": page_size}
+    if application_id:
+        params["applicationId"] = application_id
+    return params
+
+
 def _opt_str(payload: Mapping[str, Any], key: str) -> str | None:
     value = payload.get(key)
     return None if value is None or value == "" else str(value)
@@ -227,6 +234,16 @@ class CatapultClient:
         if self.pacing:
             self.transport.pace(APPLICATIONS.scaled(rate_scale()))
 
+    def _page(
+        self, path: str, params: dict[str, object] | None, *, pace: bool
+    ) -> tuple[list[Mapping[str, Any]], str | None]:
+        """One page of a list and the path of the next (``None`` after the last)."""
+        if pace:
+            self._pace_applications()
+        response = self.transport.request("GET", path, params=params)
+        items = response.json() if response.content.strip() else []
+        return items, (next_link(response) if items else None)
+
     def _iterate(
         self, path: str, params: dict[str, object], pace: bool
     ) -> Iterator[Mapping[str, Any]]:
@@ -235,14 +252,9 @@ class CatapultClient:
         seen: set[str] = set()
         while next_path is not None and next_path not in seen:
             seen.add(next_path)
-            if pace:
-                self._pace_applications()
-            response = self.transport.request("GET", next_path, params=query)
-            items = response.json() if response.content.strip() else []
-            if not items:
-                return
+            items, next_path = self._page(next_path, query, pace=pace)
             yield from items
-            next_path, query = next_link(response), None
+            query = None
 
     # -- applications (section 10) ---------------------------------------------------------
 
@@ -318,14 +330,9 @@ class CatapultClient:
     def list_numbers(
         self, application_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Iterator[NumberInfo]:
-        page = self.number_page(application_id, page_size=page_size)
-        seen: set[str] = set()
-        while True:
-            yield from page.numbers
-            if page.next_path is None or page.next_path in seen:
-                return
-            seen.add(page.next_path)
-            page = self.number_page(after=page.next_path)
+        query = _number_query(application_id, page_size)
+        for item in self._iterate(self._path("phoneNumbers"), query, pace=False):
+            yield parse_number(item)
 
     def number_page(
         self,
@@ -337,15 +344,11 @@ class CatapultClient:
         """The first page of the list, or the one ``after`` (an earlier page's ``next_path``)
         names: for callers that page lazily and share pages between threads."""
         if after is not None:
-            response = self.transport.request("GET", after)
+            items, next_path = self._page(after, None, pace=False)
         else:
-            params: dict[str, object] = {"page": 0, "size": page_size}
-            if application_id:
-                params["applicationId"] = application_id
-            response = self.transport.request("GET", self._path("phoneNumbers"), params=params)
-        items = response.json() if response.content.strip() else []
-        numbers = [parse_number(item) for item in items]
-        return NumberPage(numbers, next_link(response) if numbers else None)
+            query = _number_query(application_id, page_size)
+            items, next_path = self._page(self._path("phoneNumbers"), query, pace=False)
+        return NumberPage([parse_number(item) for item in items], next_path)
 
     def update_number(
         self, id_or_e164: str, *, application_id: str | None = None, name: str | None = None
