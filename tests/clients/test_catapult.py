@@ -4,7 +4,6 @@ fixtures parsed through the client, Link paging, pacing and error mapping."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from pytest_mock import MockerFixture
@@ -17,16 +16,11 @@ from bw_pulumi.clients import CatapultClient
 from bw_pulumi.clients.catapult_dialect import APPLICATIONS, CATAPULT, NUMBER_IMPORTS
 from bw_pulumi.config import Settings
 from bw_pulumi.errors import Conflict, NotFound
-from tests._replay_server import Recorded, ReplayServer, Reply, fixture, json_reply, serve
+from tests._replay_server import Recorded, ReplayServer, Reply, fixture, json_reply
 from tests.fake_clock import FakeClock
 
 USER = "u-abc123"
 BASE = f"/v1/users/{USER}"
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    yield from serve()
 
 
 @pytest.fixture

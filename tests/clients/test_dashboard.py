@@ -3,7 +3,6 @@ every applicable response fixture parsed through the client, errors mapped with 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,16 +18,11 @@ from bw_pulumi.clients import (
 from bw_pulumi.clients.dashboard_xml import parse_external_tns_order, rebase_link
 from bw_pulumi.config import Settings
 from bw_pulumi.errors import ErrorDetail, NotFound, ValidationError
-from tests._replay_server import Recorded, ReplayServer, Reply, fixture, serve, xml_reply
+from tests._replay_server import Recorded, ReplayServer, Reply, fixture, xml_reply
 
 ACC = "9900778"
 BASE = f"/api/accounts/{ACC}"
 ORDER_ID = "b05de7e6-0cab-4c83-81bb-9379cba8efd0"
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    yield from serve()
 
 
 @pytest.fixture

@@ -4,19 +4,12 @@ distinct numbers collected), against real fixtures and a replay server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bw_pulumi.clients import DashboardClient
-from tests._replay_server import ReplayServer, Reply, serve, xml_reply
+from tests._replay_server import ReplayServer, Reply, xml_reply
 
 ACC = "9900778"
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    yield from serve()
 
 
 @pytest.fixture
