@@ -1,8 +1,9 @@
 """The HTTP transport for Bandwidth's APIs: sessions, time-outs, retries, rate limits and pacing.
 
-A :class:`Transport` owns one ``requests.Session`` and is shared by the dynamic provider's
-worker threads, so every piece of mutable state (the "blocked until" instant learnt from a 429,
-the pacing buckets) sits behind a lock. Failed exchanges become the :mod:`bw_pulumi.errors`
+A :class:`Transport` owns one :class:`~bw_pulumi._session.Exchange` (requests' adapter and its
+connection pool) and is shared by the dynamic provider's worker threads, so every piece of
+mutable state (the "blocked until" instant learnt from a 429, the pacing buckets) sits behind a
+lock. Failed exchanges become the :mod:`bw_pulumi.errors`
 class for their status, carrying every Bandwidth code and description found in the body.
 
 The transport knows no API by name. What differs between the Dashboard and Catapult on the
@@ -27,11 +28,10 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from . import _xml
 from ._pacing import Budget, Pacer
-from ._session import session_for
+from ._session import Exchange
 from ._version import VERSION
 from .errors import (
     BandwidthError,
@@ -102,14 +102,6 @@ class _Redirected(Exception):
         self.status = status
 
 
-def _refuse_redirect(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
-    """Response hook: stop at a redirect before requests reads its body (it does, to release the
-    connection, even with ``allow_redirects=False``), so the size cap holds for 3xx too."""
-    if response.is_redirect:
-        response.close()
-        raise _Redirected(response.status_code)
-
-
 def _read_capped(response: requests.Response) -> None:
     """Read the whole body, but never more than :data:`MAX_RESPONSE_BYTES` of it."""
     chunks: list[bytes] = []
@@ -171,13 +163,7 @@ class Transport:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.max_total_wait = max_total_wait
-        self._session = session_for(self.base_url)
-        self._session.auth = auth
-        self._session.headers["User-Agent"] = USER_AGENT
-        self._session.hooks["response"].append(_refuse_redirect)
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_MAXSIZE, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._exchange = Exchange(self.base_url, auth, USER_AGENT, POOL_MAXSIZE)
         self._lock = threading.Lock()
         self._blocked_until = 0.0  # wall-clock instant before which no request is sent
 
@@ -190,7 +176,7 @@ class Transport:
         return self.dialect.api
 
     def close(self) -> None:
-        self._session.close()
+        self._exchange.close()
 
     def url(self, path: str) -> str:
         """``path`` (starting with ``/``) joined onto the base URL."""
@@ -240,16 +226,13 @@ class Transport:
     ) -> requests.Response:
         """One exchange, its body read under the size cap; connection errors propagate."""
         try:
-            response = self._session.request(
-                method,
-                url,
-                **fields,
-                timeout=self.timeout,
+            response = self._exchange.send(method, url, **fields, timeout=self.timeout)
+            if response.is_redirect:
                 # Bandwidth's APIs do not redirect; following a 307/308 would resend the body
                 # (a Catapult import carries the Dashboard password) to wherever it points.
-                allow_redirects=False,
-                stream=True,
-            )
+                # Stopped before the body is read, so the size cap holds for 3xx too.
+                response.close()
+                raise _Redirected(response.status_code)
             _read_capped(response)
         except _Redirected as exc:
             raise BandwidthError(
