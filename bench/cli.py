@@ -29,6 +29,12 @@ def parser() -> argparse.ArgumentParser:
         "(comma-separated; empty skips them)",
     )
     p.add_argument(
+        "--baseline-sizes",
+        default="1000",
+        help="sizes also run on a provider that does no work, the same resource graph: what "
+        "the engine and the provider process cost (comma-separated; empty skips them)",
+    )
+    p.add_argument(
         "--others",
         type=int,
         default=1000,

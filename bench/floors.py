@@ -78,6 +78,8 @@ def in_service_seconds(n: int, total: int, latency: float) -> float:
 
 def floor_seconds(phase: str, n: int, p: Pacing, layout: str = "bulk") -> float:
     """The floor for ``phase`` ("up", "noop", "refresh", "destroy") with ``n`` numbers."""
+    if layout == "null":  # the baseline makes no requests
+        return 0.0
     lat = p.latency_s
     width = BULK_CONCURRENCY if layout == "bulk" else PROVIDER_CONCURRENCY
     if phase == "up":

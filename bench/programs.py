@@ -2,8 +2,9 @@
 
 ``bulk`` is the flagship as shipped (examples/hosted_messaging/program.py: one
 PhoneNumberBindings); ``per-number`` is the same stack with one PhoneNumber per number instead,
-what the bulk resource replaces. The project's ``__main__.py`` (written by :mod:`bench.plain`)
-calls :func:`run`.
+what the bulk resource replaces; ``null`` is the baseline, the same resource graph on a provider
+that does no work (:mod:`bench.null_provider`). The project's ``__main__.py`` (written by
+:mod:`bench.plain`) calls :func:`run`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bw_pulumi import PhoneNumber, PhoneNumberArgs
 __all__ = ["LAYOUTS", "PROGRAM_FILE", "program", "run"]
 
 PROGRAM_FILE = Path(__file__).resolve().parents[1] / "examples" / "hosted_messaging" / "program.py"
-LAYOUTS = ("bulk", "per-number")
+LAYOUTS = ("bulk", "per-number", "null")
 
 
 def _flagship() -> Any:
@@ -35,6 +36,10 @@ def program(layout: str) -> Callable[[], None]:
     """The flagship program, or its per-number variant (the same resources but the bindings)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+    if layout == "null":
+        from .null_provider import program as baseline
+
+        return baseline
     flagship = _flagship()
     if layout == "bulk":
         bulk: Callable[[], None] = flagship.program

@@ -163,6 +163,7 @@ def _reports(main: Sequence[PhaseResult], add: Any) -> None:
             if phase in bulk and phase in single
         ]
         add(f"per-number -> bulk at N={TARGET_N}", None, ", ".join(parts), info=True)
+    _baseline(bulk, _rows(main, TARGET_N, "null"), add)
     cli = {r.phase: r for r in main if r.n == TARGET_N and r.driver == "cli"}
     if cli:
         parts = [f"{_phase(r)} {r.wall_s}s" for r in cli.values()]
@@ -173,6 +174,27 @@ def _reports(main: Sequence[PhaseResult], add: Any) -> None:
             ", ".join(parts),
             info=True,
         )
+
+
+def _baseline(bulk: dict[str, PhaseResult], null: dict[str, PhaseResult], add: Any) -> None:
+    """The floor leaves out what the engine and a provider process cost; the baseline measures
+    it, so how far bulk is from its floor can be split into theirs and ours."""
+    if not null:
+        return
+    parts = [f"{_phase(r)} {r.wall_s}s" for r in null.values()]
+    net = [
+        f"{phase} ({bulk[phase].wall_s}s - {null[phase].wall_s}s) / floor {bulk[phase].floor_s}s"
+        f" = {(bulk[phase].wall_s - null[phase].wall_s) / bulk[phase].floor_s:.2f}x"
+        for phase in ("up", "destroy")
+        if phase in bulk and phase in null and bulk[phase].floor_s > 0
+    ]
+    add(
+        f"baseline at N={TARGET_N}: the same resource graph on a provider that does no work "
+        "(the engine's and a Python provider process's own time), and bulk net of it",
+        None,
+        ", ".join(parts) + (f"; bulk net of the baseline: {', '.join(net)}" if net else ""),
+        info=True,
+    )
 
 
 def _tag(r: PhaseResult) -> str:

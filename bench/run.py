@@ -26,7 +26,7 @@ from .floors import Pacing, floor_seconds
 from .inline import InlineStack
 from .plain import CliStack
 from .programs import LAYOUTS
-from .services import EmulatorProcess, MemorySampler
+from .services import REPO, EmulatorProcess, MemorySampler
 
 __all__ = ["LAYOUTS", "PhaseResult", "Variant", "numbers", "run_poll_study", "run_size"]
 
@@ -198,6 +198,8 @@ def _stack(
     secrets = {k: v for k, v in emu.stack_config().items() if k.endswith(("password", "Secret"))}
     # The provider process inherits the CLI's environment: it paces to the scaled budgets.
     env = {"BW_PULUMI_RATE_SCALE": str(scale)}
+    if variant.layout == "null":  # its provider is pickled by reference to bench.null_provider
+        env["PYTHONPATH"] = str(REPO)
     if variant.skip_checkpoints:
         env["PULUMI_SKIP_CHECKPOINTS"] = "true"
     driver = CliStack if variant.driver == "cli" else InlineStack

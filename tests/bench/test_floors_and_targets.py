@@ -101,3 +101,30 @@ def test_n5000_and_the_per_number_comparison_are_reported_not_judged() -> None:
 def test_an_unknown_layout_is_refused_before_any_stack_is_made() -> None:
     with pytest.raises(ValueError, match="per-number"):
         program("one-each")
+
+
+def test_the_baseline_has_no_floor_and_reports_bulk_net_of_it() -> None:
+    assert floor_seconds("destroy", 1000, PACING, "null") == 0
+    destroy_floor = floor_seconds("destroy", 1000, PACING)
+    rows = [
+        _row("destroy", round(destroy_floor + 2.0, 2), 1013),
+        _row("destroy", 0.8, 0, layout="null"),
+    ]
+    checks = {c["target"]: c for c in check_targets(rows, [])}
+    baseline = next(c for name, c in checks.items() if name.startswith("baseline"))
+    assert baseline["result"] == "INFO"
+    net = (destroy_floor + 2.0 - 0.8) / round(destroy_floor, 2)
+    assert f"= {net:.2f}x" in baseline["detail"]
+    # The target itself is still judged on the whole wall time.
+    assert checks["bulk destroy wall time <= 1.2x floor at N=1000"]["result"] == "FAIL"
+
+
+def test_the_baseline_provider_answers_from_its_inputs() -> None:
+    from bench.null_provider import NullProvider
+
+    provider = NullProvider()
+    made = provider.create({"telephone_numbers": ["9195550100", "9195550101"]})
+    assert made.outs["number_ids"] == {"9195550100": "n-000000", "9195550101": "n-000001"}
+    assert provider.diff(made.id, made.outs, {"telephone_numbers": ["9195550100"]}).changes
+    assert not provider.diff(made.id, made.outs, dict(made.outs)).changes
+    assert callable(program("null"))

@@ -1,0 +1,67 @@
+"""The benchmark's baseline: the flagship's resource graph on a provider that does no work.
+
+Its wall times are what the engine, the checkpoints and a Python dynamic provider process cost
+for this stack with every Bandwidth request free: the part of a phase no provider can remove,
+which the floor (:mod:`bench.floors`) leaves out. The bindings-shaped resource records an N-entry
+map like PhoneNumberBindings, so checkpoints are the same size.
+
+The provider is pickled by reference (``bench.null_provider``): the stack's environment puts the
+repository on the provider process's ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
+
+__all__ = ["NullProvider", "program"]
+
+
+class NullProvider(ResourceProvider):
+    """Answers every call at once from its inputs."""
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outs = dict(props)
+        numbers = props.get("telephone_numbers")
+        if isinstance(numbers, list):
+            outs["number_ids"] = {n: f"n-{i:06d}" for i, n in enumerate(numbers)}
+            outs["in_service"] = dict.fromkeys(numbers, True)
+        return CreateResult(uuid.uuid4().hex, outs)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k, v in news.items() if not k.startswith("__") and olds.get(k) != v]
+        return DiffResult(changes=bool(changed))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        return None
+
+
+class _Null(Resource):
+    def __init__(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(NullProvider(), name, props, opts)
+
+
+def program() -> None:
+    """Subscription, import order (after it), application, bindings (after both), as shipped."""
+    cfg = pulumi.Config()
+    numbers: list[str] = cfg.require_object("numbers")
+    callbacks = _Null("import-callbacks", {"callback_url": cfg.require("callbackUrl")})
+    order = _Null(
+        "numbers",
+        {"telephone_numbers": numbers, "site_id": cfg.require("siteId")},
+        pulumi.ResourceOptions(depends_on=[callbacks]),
+    )
+    app = _Null("sms-app", {"name": "bench", "application_id": "a-bench"})
+    _Null(
+        "bindings",
+        {"application_id": app.id, "telephone_numbers": order.telephone_numbers},  # type: ignore[attr-defined]
+    )
+    pulumi.export("order_id", order.id)
