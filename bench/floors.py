@@ -22,8 +22,9 @@ the next page's cursor is in the previous page), over the ``T`` numbers the acco
   no-op   = 0 (check and diff need no requests)
   refresh = L + S(N, N + others) (the order's GET, then its in-service answers, which the
             bindings' reads share; the Catapult list of 1000 a page overlaps)
-  destroy = ceil(N/w)·L (Catapult DELETEs) + L + P + S(N, others) (removal order, confirm out
-            of service) + L (Subscription DELETE)   (the Application DELETE overlaps)
+  destroy = ceil(N/w)·L (Catapult DELETEs) + 2L + P + S(N, others) (removal order: resume
+            look-up, POST; confirm out of service) + L (Subscription DELETE)   (the Application
+            DELETE overlaps)
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def floor_seconds(phase: str, n: int, p: Pacing, layout: str = "bulk") -> float:
         return lat + in_service_seconds(n, n + p.others, lat)
     if phase == "destroy":
         confirm = in_service_seconds(n, p.others, lat)
-        return _rounds(n, lat, width) + lat + p.processing_s + confirm + lat
+        return _rounds(n, lat, width) + 2 * lat + p.processing_s + confirm + lat
     raise ValueError(f"unknown phase {phase!r}")
 
 

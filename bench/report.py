@@ -31,7 +31,7 @@ FORMULA = (
     "S(n, T) = min(ceil(n/16), 1 + ceil(T/500))L for in-service answers in an account of T "
     "numbers, burst 800 and rate 100/min x scale for number imports: up = 4L + P + "
     "S(N, N + others) + max((N-800)+/rate, ceil(N/w)L); refresh = L + S(N, N + others); "
-    "destroy = ceil(N/w)L + 2L + P + S(N, others); no-op up = 0"
+    "destroy = ceil(N/w)L + 3L + P + S(N, others); no-op up = 0"
 )
 
 

@@ -80,7 +80,8 @@ class _OrderProgress:
     def __call__(self, report: WaitProgress[Any]) -> None:
         took = format_seconds(report.elapsed)
         if report.done:
-            log(f"{self.what} ended {report.status} after {took}")
+            absent = _only_absent(report.value)
+            log(f"{self.what} ended {report.status} after {took}{absent}")
             return
         failed = len(report.value.failed_numbers) if report.value is not None else 0
         so_far = f"; {failed} of {self.total} numbers failed so far" if failed else ""
@@ -88,6 +89,15 @@ class _OrderProgress:
             f"{self.what} is still {report.status} after {took} "
             f"(wait_timeout {self.timeout:g} s){so_far}"
         )
+
+
+def _only_absent(order: object) -> str:
+    """A removal whose only errors are 5158 did its job: say so beside a FAILED or PARTIAL."""
+    if not isinstance(order, RemoveOrder):
+        return ""
+    if order.errors and not _real_errors(order):
+        return f" (Bandwidth code {ALREADY_ABSENT_CODE}: the numbers were already removed)"
+    return ""
 
 
 def _placed(kind: str, order_id: str, coid: str | None, count: int) -> None:
@@ -307,7 +317,10 @@ def remove_numbers(
     numbers = sorted(set(tns))
     if not numbers:
         return None
-    order = _place_removal(client, numbers, customer_order_id)
+    # Look first, as imports do: a destroy interrupted after its POST must wait for that order,
+    # not place a second one that ends FAILED (5158, already absent) beside it.
+    found = _resumable_removal(client, customer_order_id, numbers) if customer_order_id else None
+    order = found or _place_removal(client, numbers, customer_order_id)
     what = f"removal order {order.order_id}"
     done: RemoveOrder = wait_for_status(
         lambda: client.get_remove_order(order.order_id),

@@ -14,7 +14,7 @@ import pytest
 from bw_pulumi import ImportTnOrderProvider
 from bw_pulumi.emulator import Emulator
 
-from .conftest import configured, order_inputs
+from .conftest import configured, dashboard, order_inputs
 from .lossy_proxy import Action, Script, Step, lose_first, lossy_proxy
 
 A, B = "9195550101", "9195550102"
@@ -90,6 +90,37 @@ def test_a_pending_removal_found_after_a_lost_answer_is_waited_for(
     assert removal["status"] == "COMPLETE"
     assert emu.control.state()["in_service"] == []
     assert f"resuming removal order {removal['id']}" in capsys.readouterr().err
+
+
+def test_a_destroy_run_again_waits_for_the_removal_the_interrupted_one_placed(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first destroy placed its order and was stopped (double Ctrl-C) before it finished;
+    # nothing reached state, so the engine calls delete again with the same outputs.
+    provider, created = _created(emu)
+    emu.control.progression("reads", reads=3)
+    first = dashboard(emu).create_remove_order([A, B], created.outs["customer_order_id"])
+    provider.delete(created.id, created.outs)
+    assert [r["id"] for r in _removals_of(emu, [A, B])] == [first.order_id]
+    assert emu.control.state()["in_service"] == []
+    err = capsys.readouterr().err
+    assert f"resuming removal order {first.order_id}" in err
+    assert "placed removal order" not in err
+
+
+def test_a_removal_of_numbers_already_gone_says_so_beside_its_failed_status(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Removed out of band under another customer order id: ours ends FAILED with only 5158.
+    provider, created = _created(emu)
+    dashboard(emu).create_remove_order([A, B], "someone-else")
+    assert emu.control.state()["in_service"] == []
+    provider.delete(created.id, created.outs)
+    ours = [r for r in _removals_of(emu, [A, B]) if r["status"] == "FAILED"]
+    assert len(ours) == 1
+    err = capsys.readouterr().err
+    assert f"removal order {ours[0]['id']} ended FAILED" in err
+    assert "Bandwidth code 5158: the numbers were already removed" in err
 
 
 TWO_FAULTS: dict[str, tuple[Action, Action]] = {
