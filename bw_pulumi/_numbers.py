@@ -17,13 +17,35 @@ class InvalidNumber(ValueError):
     """The value is not a valid North American (NANP) telephone number."""
 
 
+#: What is wrong with a number the library could not parse, in the user's terms.
+_PARSE_PROBLEMS = {
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "is not a telephone number",
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "has an unknown country code",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "has too few digits",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "has too few digits",
+    phonenumbers.NumberParseException.TOO_LONG: "has too many digits",
+}
+_TEN_DIGITS = "a NANP number has 10 digits after the +1: area code, exchange, line"
+_LENGTH_PROBLEMS = {
+    phonenumbers.ValidationResult.TOO_SHORT: f"has too few digits ({_TEN_DIGITS})",
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: f"has too few digits ({_TEN_DIGITS})",
+    phonenumbers.ValidationResult.TOO_LONG: f"has too many digits ({_TEN_DIGITS})",
+    phonenumbers.ValidationResult.INVALID_LENGTH: f"has the wrong number of digits ({_TEN_DIGITS})",
+}
+
+
 def _parse(value: str) -> phonenumbers.PhoneNumber:
     if not isinstance(value, str) or not value.strip():
         raise InvalidNumber(f"{value!r} is not a telephone number")
     try:
         parsed = phonenumbers.parse(value.strip(), "US")
     except phonenumbers.NumberParseException as exc:
-        raise InvalidNumber(f"{value!r} is not a telephone number: {exc}") from None
+        problem = _PARSE_PROBLEMS.get(exc.error_type, "is not a telephone number")
+        raise InvalidNumber(f"{value!r} {problem}") from None
+    if parsed.country_code == 1:
+        length = phonenumbers.is_possible_number_with_reason(parsed)
+        if length in _LENGTH_PROBLEMS:
+            raise InvalidNumber(f"{value!r} {_LENGTH_PROBLEMS[length]}")
     region = phonenumbers.region_code_for_number(parsed)
     if parsed.country_code != 1 or region not in _NANP_REGIONS:
         raise InvalidNumber(f"{value!r} is not a NANP (+1) number")

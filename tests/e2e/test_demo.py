@@ -184,7 +184,10 @@ def test_demo_runs_the_pulumi_cli_up_refresh_destroy_and_rejects_bad_numbers_unt
 
     config = stack_config_file.read_text()
     bad = run_demo(demo_env, "--numbers", "12345", expect_ok=False)
-    assert demo_said(bad) == ["scripts/demo: --numbers: '12345' is not a NANP (+1) number"]
+    assert demo_said(bad) == [
+        "scripts/demo: --numbers: '12345' has too few digits (a NANP number has 10 digits "
+        "after the +1: area code, exchange, line)"
+    ]
     assert bad.stdout == ""
     assert stack_config_file.read_text() == config
 
