@@ -121,7 +121,8 @@ class CountProgress:
 
     A line at most every :data:`PROGRESS_INTERVAL` while counting and one at the end, and none at
     all for :data:`BULK_PROGRESS_MIN` numbers or fewer (small batches would only add noise).
-    ``template`` is formatted with ``done`` and ``total``.
+    ``template`` is formatted with ``done`` and ``total``; ``note``, asked at each line, ends it
+    (" (117 sent again after transient errors)"): events of the batch told once, not per number.
     """
 
     def __init__(
@@ -132,11 +133,13 @@ class CountProgress:
         *,
         every: float = PROGRESS_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
+        note: Callable[[], str] = str,
     ) -> None:
         self._emit = emit
         self._template = template
         self.total = total
         self._ticker = ProgressTicker(every, clock)
+        self._note = note
 
     @property
     def enabled(self) -> bool:
@@ -145,13 +148,13 @@ class CountProgress:
     def update(self, done: int) -> None:
         """Report ``done`` if a line is due."""
         if self.enabled and self._ticker.due():
-            self._emit(self._template.format(done=done, total=self.total))
+            self._emit(self._template.format(done=done, total=self.total) + self._note())
 
     def finish(self, done: int) -> None:
         """The closing line, with the time the whole batch took."""
         if self.enabled:
             line = self._template.format(done=done, total=self.total)
-            self._emit(f"{line} after {format_seconds(self._ticker.elapsed())}")
+            self._emit(f"{line} after {format_seconds(self._ticker.elapsed())}{self._note()}")
 
 
 def format_seconds(seconds: float) -> str:

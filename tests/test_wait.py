@@ -207,6 +207,22 @@ def test_count_progress_paces_lines_and_closes_with_the_time_taken() -> None:
     assert lines[-1] == "confirmed 100/100 numbers after 101 s"
 
 
+def test_count_progress_ends_each_line_with_the_batch_note_as_it_is_then() -> None:
+    clock = FakeClock(tick=1.0)
+    lines: list[str] = []
+    resent = [0]
+
+    def note() -> str:
+        return f" ({resent[0]} sent again)"
+
+    counter = CountProgress(lines.append, "bound {done}/{total}", 40, clock=clock, note=note)
+    for done in range(1, 41):
+        resent[0] += done % 10 == 0
+        counter.update(done)
+    counter.finish(40)
+    assert lines == ["bound 30/40 (3 sent again)", "bound 40/40 after 41 s (4 sent again)"]
+
+
 def test_count_progress_is_silent_for_a_handful_of_numbers() -> None:
     clock = FakeClock(tick=60.0)
     lines: list[str] = []

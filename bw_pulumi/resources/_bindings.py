@@ -4,20 +4,28 @@ Each step works on one number and is safe to run again: binds resume a binding a
 or unanswered earlier attempt made (to our application, recently), adopt only when asked, and
 report anything else as a conflict naming ``adopt_existing``. What a step changed is returned
 (:class:`Bound`), so a failed create or update can undo exactly that and nothing else.
+
+A bulk bind first lists the application's numbers (one request per 1000): those an interrupted
+step already bound are taken by the same rule without a POST, so a resumed ``up`` spends
+Catapult's import budget only on the numbers still missing.
 """
 
 from __future__ import annotations
 
+import logging
+import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .._numbers import to_ten_digits
-from ..clients.catapult import CatapultClient, NumberInfo
+from .._wait import BULK_PROGRESS_MIN
+from ..clients.catapult import DEFAULT_PAGE_SIZE, CatapultClient, NumberInfo
 from ..errors import BandwidthError, BwPulumiError, Conflict, NotFound
 from ._bulk import Batch, run_many
-from ._create_retry import create_or_resume
+from ._create_retry import LINES, RetryReport, create_or_resume
 from .phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds, number_taken
 
 __all__ = [
@@ -36,6 +44,8 @@ RESUME_WINDOW_SECONDS = 3600.0
 
 #: ``failed_numbers`` code for a number the Dashboard does not have in service.
 NOT_IN_SERVICE = "not-in-service"
+
+_log = logging.getLogger(__name__)
 
 
 class BindingsFailed(BwPulumiError):
@@ -68,6 +78,43 @@ class _NotInService(BwPulumiError):
     pass
 
 
+class _Tally(RetryReport):
+    """What a bulk bind did besides plain POSTs, counted for its count line: a line per resend
+    flooded the display (117 in a 2000-number step with faults). A batch too small for a count
+    line keeps the per-number lines."""
+
+    def __init__(self, lines: bool) -> None:
+        self._lines = lines
+        self._lock = threading.Lock()
+        self._counts = {"listed": 0, "resent": 0, "resumed": 0}
+
+    def _count(self, key: str) -> None:
+        with self._lock:
+            self._counts[key] += 1
+
+    def listed(self) -> None:
+        self._count("listed")
+
+    def resent(self, line: str) -> None:
+        self._count("resent")
+        if self._lines:
+            super().resent(line)
+
+    def resumed(self, line: str) -> None:
+        self._count("resumed")
+        if self._lines:
+            super().resumed(line)
+
+    def note(self) -> str:
+        """`` (810 already bound; 117 sent again after transient errors)``, or nothing."""
+        with self._lock:
+            listed, resent, resumed = (self._counts[k] for k in ("listed", "resent", "resumed"))
+        parts = [f"{listed} already bound"] if listed else []
+        parts += [f"{resent} sent again after transient errors"] if resent else []
+        parts += [f"{resumed} found bound after a failed POST"] if resumed else []
+        return f" ({'; '.join(parts)})" if parts else ""
+
+
 class Binder:
     """Binding steps for one application, with the Dashboard credentials Catapult's import needs."""
 
@@ -93,15 +140,65 @@ class Binder:
 
     # -- bind --------------------------------------------------------------------------------
 
-    def bind_many(self, numbers: Iterable[str], in_service: Mapping[str, bool]) -> Batch[Bound]:
-        """Bind every number (those not in service fail without a request)."""
-        return run_many(
-            lambda number: self.bind(number, in_service.get(number, True)),
-            sorted(numbers),
-            f"bound {{done}}/{{total}} numbers to application {self.app_id}",
-        )
+    def bind_many(
+        self, numbers: Iterable[str], in_service: Mapping[str, bool], *, on_app: int = 0
+    ) -> Batch[Bound]:
+        """Bind every number (those not in service fail without a request).
 
-    def bind(self, number: str, in_service: bool = True) -> Bound:
+        Numbers the application's list shows bound the way :meth:`_claim` would take them are
+        taken without a POST (a resumed step); ``on_app``, the numbers state says the
+        application already has, sizes that list. Resends are counted into the count line.
+        """
+        wanted = sorted(numbers)
+        listed = self._listed([n for n in wanted if in_service.get(n, True)], on_app)
+        tally = _Tally(lines=len(wanted) <= BULK_PROGRESS_MIN)
+
+        def work(number: str) -> Bound:
+            ok = in_service.get(number, True)
+            info = listed.get(number) if ok else None
+            taken = self._take_listed(info) if info is not None else None
+            if taken is None:
+                return self.bind(number, ok, report=tally)
+            tally.listed()
+            return taken
+
+        template = f"bound {{done}}/{{total}} numbers to application {self.app_id}"
+        return run_many(work, wanted, template, note=tally.note)
+
+    def _listed(self, numbers: list[str], on_app: int) -> dict[str, NumberInfo]:
+        """The wanted numbers the application's list shows, in at most one page per 1000
+        numbers of this resource; any it does not reach take the POST path, which is exact."""
+        wanted = set(numbers)
+        pages = math.ceil((len(wanted) + on_app) / DEFAULT_PAGE_SIZE) if wanted else 0
+        found: dict[str, NumberInfo] = {}
+        after: str | None = None
+        for _ in range(pages):
+            try:
+                page = self.catapult.number_page(self.app_id, after=after)
+            except (BandwidthError, ValueError) as exc:  # e.g. 403: a role the list needs
+                _log.info("listing numbers of %s failed (%s): POSTing each", self.app_id, exc)
+                break
+            found.update((n.number, n) for n in page.numbers if n.number in wanted)
+            after = page.next_path
+            if after is None or len(found) == len(wanted):
+                break
+        return found
+
+    def _take_listed(self, info: NumberInfo) -> Bound | None:
+        """What :meth:`_claim` would make of this listed binding, without the POST and GET;
+        ``None`` leaves the number to the POST path (and any conflict to it, worded as ever)."""
+        if info.application_id != self.app_id or info.number_state == "released":
+            return None
+        if self._ours(info):
+            return Bound(info.number_id)
+        if not self.adopt:
+            return None
+        name = self.name(info.number)
+        if name is not None and info.name != name:
+            self.move(info.number_id, info.number)  # _claim's move: the label of this resource
+        return Bound(info.number_id, prior_app=self.app_id)
+
+    def bind(self, number: str, in_service: bool = True, *, report: RetryReport = LINES) -> Bound:
         if not in_service:
             raise _NotInService(
                 f"{number} is not in service on the Dashboard account, so Catapult cannot "
@@ -122,7 +219,8 @@ class Binder:
             )
 
         try:
-            return Bound(create_or_resume(post, lambda: self._resumable(number), number))
+            found = create_or_resume(post, lambda: self._resumable(number), number, report=report)
+            return Bound(found)
         except Conflict as exc:
             return self._claim(number, exc)
 

@@ -39,17 +39,19 @@ def run_many(
     *,
     emit: Callable[[str], None] = log,
     clock: Callable[[], float] = time.monotonic,
+    note: Callable[[], str] = str,
 ) -> Batch[T]:
     """``work`` on every item, :data:`BULK_CONCURRENCY` at a time; every item is attempted.
 
     ``template`` (with ``{done}`` and ``{total}``) is a count line about every 30 s and at the
-    end. Exceptions are collected per item, never raised here: the caller decides what a
-    failure means (compensate, or record it) once it knows everything that happened.
+    end, each ending with ``note()``. Exceptions are collected per item, never raised here: the
+    caller decides what a failure means (compensate, or record it) once it knows everything
+    that happened.
     """
     batch: Batch[T] = Batch()
     if not items:
         return batch
-    progress = CountProgress(emit, template, len(items), clock=clock)
+    progress = CountProgress(emit, template, len(items), clock=clock, note=note)
     with ThreadPoolExecutor(max_workers=min(BULK_CONCURRENCY, len(items))) as pool:
         futures = {pool.submit(work, item): item for item in items}
         for count, future in enumerate(as_completed(futures), start=1):

@@ -17,13 +17,30 @@ from .._http import Transport
 from ..errors import BandwidthError, Conflict, ServerError, TransportError
 from ._provider import log
 
-__all__ = ["CREATE_ATTEMPTS", "create_or_resume"]
+__all__ = ["CREATE_ATTEMPTS", "LINES", "RetryReport", "create_or_resume"]
 
 #: Creating POSTs per create, the first included.
 CREATE_ATTEMPTS = 3
 
 _Ambiguous = (TransportError, ServerError)
 T = TypeVar("T")
+
+
+class RetryReport:
+    """Where :func:`create_or_resume` tells of a resent or resumed create: one line each, which
+    suits a single resource; bulk work overrides both to count instead of flooding the display."""
+
+    def resent(self, line: str) -> None:
+        """The POST failed, nothing was created, and it is being sent again."""
+        log(line)
+
+    def resumed(self, line: str) -> None:
+        """The POST failed, but what it created was found and taken as the result."""
+        log(line)
+
+
+#: The default report: a line per event.
+LINES = RetryReport()
 
 
 def create_or_resume(
@@ -33,6 +50,7 @@ def create_or_resume(
     *,
     attempts: int = CREATE_ATTEMPTS,
     label: Callable[[T], str] = str,
+    report: RetryReport = LINES,
 ) -> T:
     """What ``post`` returns (an id, an order), or what ``find`` returns after a POST that
     failed ambiguously; ``label`` names it in the log.
@@ -41,6 +59,7 @@ def create_or_resume(
     POST is then sent again), or raises when what it finds may belong to someone else. Any other
     failure of ``post`` (a 4xx: refused, so not processed) propagates at once, except a
     ``Conflict`` after an ambiguous attempt, which may be our own earlier POST: looked up too.
+    ``report`` hears of each resend and resume.
     """
     failures: list[BandwidthError] = []
     for attempt in range(1, attempts + 1):
@@ -56,13 +75,13 @@ def create_or_resume(
         found = find()  # outside the except: what it raises is not "during" the POST's error
         if found is not None:
             how = "an earlier POST" if refused else f"the POST ({_cause(failures[-1])})"
-            log(f"{what}: {how} failed but landed; resumed {label(found)}")
+            report.resumed(f"{what}: {how} failed but landed; resumed {label(found)}")
             return found
         if refused is not None:
             raise refused
         if attempt < attempts:
             delay = Transport._backoff(attempt)
-            log(
+            report.resent(
                 f"{what}: POST failed ({_cause(failures[-1])}) and Bandwidth has no record of "
                 f"it; sending it again in {delay:.1f}s"
             )

@@ -147,7 +147,7 @@ class PhoneNumberBindingsProvider(BaseProvider):
         moving = self._to_move(olds, inputs, old_ids)
         adding = [n for n in wanted if n not in old_ids]
         in_service = self._in_service(adding)
-        added = binder.bind_many(adding, in_service)
+        added = binder.bind_many(adding, in_service, on_app=len(wanted) - len(adding))
         old_app = str(olds.get("application_id") or "")
         moved = run_many(
             lambda n: binder.move_or_bind(n, old_ids[n], old_app),

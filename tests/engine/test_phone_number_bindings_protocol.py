@@ -45,6 +45,11 @@ def _bound(emu: Emulator) -> dict[str, str | None]:
     return {n["number"]: n["application_id"] for n in emu.control.state()["phone_numbers"]}
 
 
+def _imports(emu: Emulator) -> int:
+    """Number imports (creating POSTs) the emulator has received."""
+    return int(emu.control.stats()["requests"].get("POST catapult.numbers.create", 0))
+
+
 class HoldImports:
     """Forwards the first ``let_through`` number imports, then holds every later one until
     released (and then resets it): the plugin is killed while they hang."""
@@ -163,8 +168,10 @@ def test_interrupted_create_is_resumed_by_the_next_create(
     left = {n["number"]: n["id"] for n in bw_emu.control.state()["phone_numbers"]}
     assert len(left) == 5  # bound, but no state records them
 
+    before = _imports(bw_emu)
     resumed = bw_plugin().create(PROVIDER, _inputs(app_id, TNS), name="numbers")
     assert {n: resumed.output("number_ids")[n] for n in left} == left  # adopted, not re-imported
+    assert _imports(bw_emu) - before == len(TNS) - len(left)  # a POST only for the missing
     assert _bound(bw_emu) == dict.fromkeys(E164, app_id)
 
 
@@ -179,8 +186,10 @@ def test_interrupted_update_is_resumed_by_the_next_update(
         _kill_mid_step(broken, hold, lambda: broken.up(PROVIDER, _inputs(app_id, TNS), created))
     assert len(_bound(bw_emu)) == 4 + 3  # state still says 4
 
+    before = _imports(bw_emu)
     resumed = bw_plugin().up(PROVIDER, _inputs(app_id, TNS), created)
     assert resumed.op == "update"
+    assert _imports(bw_emu) - before == len(TNS) - 4 - 3
     assert _bound(bw_emu) == dict.fromkeys(E164, app_id)
     assert sorted(resumed.output("number_ids")) == E164
 
