@@ -28,6 +28,7 @@ __all__ = [
     "ProgressTicker",
     "WaitProgress",
     "WaitResult",
+    "format_duration",
     "format_seconds",
     "wait_for_status",
 ]
@@ -111,6 +112,10 @@ class ProgressTicker:
         self._last = now
         return True
 
+    def last_line_at(self) -> float:
+        """Seconds from the start to the last line due (0 before the first)."""
+        return self._last - self.start
+
     def until_due(self) -> float:
         """Seconds until the next line is due (0 if it is)."""
         return max(0.0, self._last + self.every - self.clock())
@@ -123,6 +128,9 @@ class CountProgress:
     all for :data:`BULK_PROGRESS_MIN` numbers or fewer (small batches would only add noise).
     ``template`` is formatted with ``done`` and ``total``; ``note``, asked at each line, ends it
     (" (117 sent again after transient errors)"): events of the batch told once, not per number.
+    From the second line on, each says about how long is left at the pace since the line before
+    (a budget-bound bind of 2000 numbers runs for minutes; the first interval holds the burst,
+    so its pace would promise far too little).
     """
 
     def __init__(
@@ -140,6 +148,7 @@ class CountProgress:
         self.total = total
         self._ticker = ProgressTicker(every, clock)
         self._note = note
+        self._previous: tuple[float, int] | None = None  # (elapsed, done) at the last line
 
     @property
     def enabled(self) -> bool:
@@ -148,7 +157,16 @@ class CountProgress:
     def update(self, done: int) -> None:
         """Report ``done`` if a line is due."""
         if self.enabled and self._ticker.due():
-            self._emit(self._template.format(done=done, total=self.total) + self._note())
+            line = self._template.format(done=done, total=self.total) + self._left(done)
+            self._emit(line + self._note())
+
+    def _left(self, done: int) -> str:
+        now, previous = self._ticker.last_line_at(), self._previous
+        self._previous = (now, done)
+        if previous is None or done <= previous[1] or done >= self.total:
+            return ""
+        pace = (done - previous[1]) / (now - previous[0])
+        return f", about {format_duration((self.total - done) / pace)} left"
 
     def finish(self, done: int) -> None:
         """The closing line, with the time the whole batch took."""
@@ -160,6 +178,11 @@ class CountProgress:
 def format_seconds(seconds: float) -> str:
     """Whole seconds, or tenths under ten (a fast emulator order is not "after 0 s")."""
     return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
+def format_duration(seconds: float) -> str:
+    """An estimate: :func:`format_seconds` under two minutes, whole minutes from there."""
+    return format_seconds(seconds) if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def wait_for_status(

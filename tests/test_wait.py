@@ -203,8 +203,26 @@ def test_count_progress_paces_lines_and_closes_with_the_time_taken() -> None:
     for done in range(1, 101):
         counter.update(done)
     counter.finish(100)
-    assert lines[:-1] == [f"confirmed {n}/100 numbers" for n in (30, 60, 90)]
+    assert lines[:-1] == [
+        "confirmed 30/100 numbers",
+        "confirmed 60/100 numbers, about 40 s left",
+        "confirmed 90/100 numbers, about 10 s left",
+    ]
     assert lines[-1] == "confirmed 100/100 numbers after 101 s"
+
+
+def test_count_progress_says_how_long_is_left_at_the_pace_since_the_last_line() -> None:
+    # A budget-bound bind: 800 at once, then 100 a minute. The first line's interval holds
+    # the burst (it would promise seconds), so only later lines estimate, from the steady pace.
+    clock = FakeClock(tick=0.0)
+    lines: list[str] = []
+    counter = CountProgress(lines.append, "bound {done}/{total}", 2000, clock=clock)
+    counter.update(800)
+    clock.sleep(30)
+    counter.update(850)  # the first line: no estimate
+    clock.sleep(30)
+    counter.update(900)  # 50 in 30 s: 1100 left take 660 s
+    assert lines == ["bound 850/2000", "bound 900/2000, about 11 min left"]
 
 
 def test_count_progress_ends_each_line_with_the_batch_note_as_it_is_then() -> None:

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._numbers import to_ten_digits
-from .._wait import BULK_PROGRESS_MIN
-from ..clients.catapult import DEFAULT_PAGE_SIZE, CatapultClient, NumberInfo
+from .._wait import BULK_PROGRESS_MIN, format_duration
+from ..clients.catapult import DEFAULT_PAGE_SIZE, CatapultClient, NumberInfo, rate_scale
+from ..clients.catapult_dialect import NUMBER_IMPORTS
 from ..errors import BandwidthError, BwPulumiError, Conflict, NotFound
 from ._bulk import Batch, run_many
 from ._create_retry import LINES, RetryReport, create_or_resume
+from ._provider import log
 from .phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds, number_taken
 
 __all__ = [
@@ -151,6 +153,7 @@ class Binder:
         """
         wanted = sorted(numbers)
         listed = self._listed([n for n in wanted if in_service.get(n, True)], on_app)
+        self._announce(sum(1 for n in wanted if in_service.get(n, True) and n not in listed))
         tally = _Tally(lines=len(wanted) <= BULK_PROGRESS_MIN)
 
         def work(number: str) -> Bound:
@@ -164,6 +167,18 @@ class Binder:
 
         template = f"bound {{done}}/{{total}} numbers to application {self.app_id}"
         return run_many(work, wanted, template, note=tally.note)
+
+    def _announce(self, imports: int) -> None:
+        """Say up front when Catapult's import budget makes this step take minutes, so a long
+        quiet stretch between count lines reads as pacing, not as a hang."""
+        budget = NUMBER_IMPORTS.scaled(rate_scale())
+        if not self.catapult.pacing or imports <= budget.burst:
+            return
+        rest = format_duration((imports - budget.burst) / budget.per_second)
+        log(
+            f"binding {imports} numbers: Catapult imports up to {budget.burst} at once, then "
+            f"{budget.per_second * 60:g} a minute, so this takes about {rest}"
+        )
 
     def _listed(self, numbers: list[str], on_app: int) -> dict[str, NumberInfo]:
         """The wanted numbers the application's list shows, in at most one page per 1000

@@ -17,7 +17,7 @@ import pytest
 
 from bw_pulumi import PhoneNumberBindingsProvider
 from bw_pulumi.emulator import Emulator
-from bw_pulumi.resources._bindings import RESUME_WINDOW_SECONDS, BindingsFailed
+from bw_pulumi.resources._bindings import RESUME_WINDOW_SECONDS, Binder, BindingsFailed
 
 from .conftest import catapult, configured
 from .lossy_proxy import Script, Step, lossy_proxy
@@ -171,3 +171,18 @@ def test_listing_refused_falls_back_to_a_post_per_number(emu: Emulator) -> None:
         outs = _create(emu, app_id, TNS[:12], config={"bandwidth:catapultUrl": url})
     assert script.pending == []
     assert {n: outs["number_ids"][n] for n in left} == left  # resumed through 409 and GET
+
+
+def test_a_bind_beyond_the_import_burst_says_up_front_how_long_the_budget_makes_it(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BW_PULUMI_RATE_SCALE", raising=False)  # the documented budget
+    binder = Binder(
+        catapult(emu), (emu.account_id, emu.username, emu.password), {"application_id": "a-1"}
+    )
+    binder._announce(800)  # within the burst: over in seconds, nothing to say
+    binder._announce(2000)
+    assert capsys.readouterr().err.splitlines() == [
+        "bw-pulumi: binding 2000 numbers: Catapult imports up to 800 at once, then 100 a "
+        "minute, so this takes about 12 min"
+    ]

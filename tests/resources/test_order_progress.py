@@ -149,7 +149,11 @@ def test_confirming_many_numbers_reports_counts_paced_and_at_the_end(
     assert (len(confirmed), missing) == (100, [])
     lines = bw_lines(capsys.readouterr().err)
     counts = [line.removeprefix("bw-pulumi: ") for line in lines]
-    assert counts[:-1] == [f"confirmed {n}/100 numbers in service" for n in (30, 60, 90)]
+    assert counts[:-1] == [
+        "confirmed 30/100 numbers in service",
+        "confirmed 60/100 numbers in service, about 40 s left",
+        "confirmed 90/100 numbers in service, about 10 s left",
+    ]
     assert counts[-1] == "confirmed 100/100 numbers in service after N s"
 
 
