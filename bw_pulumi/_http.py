@@ -18,7 +18,6 @@ total wait must be capped across attempts. The adapter keeps urllib3's connectio
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 import threading
@@ -29,15 +28,17 @@ from urllib.parse import urlsplit
 
 import requests
 
-from . import _xml
-from ._pacing import Budget, Pacer
-from ._session import Exchange
+from ._pacing import RESET_MARGIN_SECONDS, Budget, Pacer, reset_delay
+from ._progress import say
+from ._reach import ANSWERED, FIRST_CONTACT_ATTEMPTS, classify, origin
+from ._session import MAX_RESPONSE_BYTES, Exchange, TooLarge, read_capped
 from ._version import VERSION
 from .errors import (
     BandwidthError,
     ErrorDetail,
     RateLimited,
     TransportError,
+    call_label,
     error_for_status,
 )
 
@@ -50,6 +51,8 @@ __all__ = [
     "MAX_RESPONSE_BYTES",
     "MAX_TOTAL_RETRY_WAIT",
     "POOL_MAXSIZE",
+    "PROGRESS_AFTER_SECONDS",
+    "RESET_MARGIN_SECONDS",
     "RETRY_STATUSES",
     "USER_AGENT",
     "Dialect",
@@ -74,11 +77,10 @@ BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 30.0
 #: Total time one request may spend waiting between attempts before giving up.
 MAX_TOTAL_RETRY_WAIT = 120.0
-#: Slack added after a rate-limit reset instant so we do not arrive a tick early.
-RESET_MARGIN_SECONDS = 0.05
-#: A reset above this is epoch milliseconds whatever the dialect says: a guard against a
-#: mislabelled header (seconds will not reach it before the year 2286).
-_EPOCH_MS_THRESHOLD = 10_000_000_000
+#: A request whose waits between attempts reach this many seconds says once that it is retrying.
+PROGRESS_AFTER_SECONDS = 5.0
+#: At most one such line per transport this often, however many threads are retrying.
+PROGRESS_REPEAT_SECONDS = 30.0
 
 #: Failures of the exchange itself: retried by backoff when the request may be repeated.
 _CONNECTION_ERRORS = (
@@ -87,32 +89,12 @@ _CONNECTION_ERRORS = (
     requests.exceptions.ChunkedEncodingError,
 )
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-#: Largest response body read; the XML parser refuses more anyway, this keeps it out of memory.
-MAX_RESPONSE_BYTES = _xml.MAX_XML_BYTES
-_READ_CHUNK = 64 * 1024
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class _Redirected(Exception):
     def __init__(self, status: int) -> None:
         super().__init__(status)
         self.status = status
-
-
-def _read_capped(response: requests.Response) -> None:
-    """Read the whole body, but never more than :data:`MAX_RESPONSE_BYTES` of it."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(_READ_CHUNK):
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            response.close()
-            raise _TooLarge(f"over {size} bytes read")
-        chunks.append(chunk)
-    response._content = b"".join(chunks)
 
 
 USER_AGENT = f"bw-pulumi/{VERSION}"
@@ -166,6 +148,10 @@ class Transport:
         self._exchange = Exchange(self.base_url, auth, USER_AGENT, POOL_MAXSIZE)
         self._lock = threading.Lock()
         self._blocked_until = 0.0  # wall-clock instant before which no request is sent
+        #: scheme://host:port: what errors name (never userinfo, path or query).
+        self.origin = origin(self.base_url)
+        self._answered = False  # whether this transport has had an answer (then ANSWERED knows)
+        self._said_at = -PROGRESS_REPEAT_SECONDS  # when this transport last said it is retrying
 
     def __repr__(self) -> str:  # never shows the auth tuple
         return f"Transport({self.base_url!r}, api={self.api!r})"
@@ -227,13 +213,16 @@ class Transport:
         """One exchange, its body read under the size cap; connection errors propagate."""
         try:
             response = self._exchange.send(method, url, **fields, timeout=self.timeout)
+            if not self._answered:
+                self._answered = True
+                ANSWERED.add(self.origin)
             if response.is_redirect:
                 # Bandwidth's APIs do not redirect; following a 307/308 would resend the body
                 # (a Catapult import carries the Dashboard password) to wherever it points.
                 # Stopped before the body is read, so the size cap holds for 3xx too.
                 response.close()
                 raise _Redirected(response.status_code)
-            _read_capped(response)
+            read_capped(response)
         except _Redirected as exc:
             raise BandwidthError(
                 "Bandwidth's APIs do not redirect; the redirect was not followed (check the "
@@ -243,7 +232,7 @@ class Transport:
                 path=where,
                 api=self.api,
             ) from None
-        except _TooLarge as exc:
+        except TooLarge as exc:
             raise TransportError(
                 f"the response body exceeds {MAX_RESPONSE_BYTES} bytes ({exc}); refused",
                 status=response.status_code,
@@ -256,19 +245,29 @@ class Transport:
     def _connection_delay(
         self, exc: Exception, method: str, where: str, attempt: int, waited: float, idempotent: bool
     ) -> float:
-        """Seconds to wait before retrying after a connection error; raises if not retried."""
+        """Seconds to wait before retrying after a connection error; raises if not retried.
+
+        A host that has never answered and refuses or does not resolve gets
+        :data:`~bw_pulumi._reach.FIRST_CONTACT_ATTEMPTS`: that is a wrong URL, said at once.
+        """
+        failure = classify(exc, self.origin, self.timeout)
         # A connect failure means nothing was sent; a read failure may have been processed.
-        retryable = idempotent or isinstance(exc, requests.ConnectTimeout)
+        retryable = idempotent or failure.unsent
+        limit = self.max_attempts
+        if failure.config_error and self.origin not in ANSWERED:
+            limit = min(limit, FIRST_CONTACT_ATTEMPTS)
         delay = self._backoff(attempt)
-        if not retryable or not self._may_retry(attempt, waited, delay):
+        if not retryable or attempt >= limit or not self._may_retry(attempt, waited, delay):
             raise TransportError(
-                f"{type(exc).__name__} after {attempt} attempt(s); check the base URL "
-                "and network access",
+                f"{failure.text} after {_attempts(attempt)}",
                 method=method,
                 path=where,
                 api=self.api,
             ) from None
-        log.info("%s %s: %s, retrying in %.2fs", method, where, type(exc).__name__, delay)
+        log.info("%s %s: %s, retrying in %.2fs", method, where, failure.text, delay)
+        self._say_retrying(
+            method, where, f"{failure.text} after {_attempts(attempt)}", waited, delay
+        )
         return delay
 
     def _status_delay(
@@ -293,7 +292,28 @@ class Transport:
             # a reset too far off to wait for is not imposed on them.
             self._block_for(delay)
         log.info("%s %s: HTTP %s, retrying in %.2fs", method, where, response.status_code, delay)
+        what = f"HTTP {response.status_code} after {_attempts(attempt)}"
+        self._say_retrying(method, where, what, waited, delay)
         return delay
+
+    def _say_retrying(
+        self, method: str, where: str, what: str, waited: float, delay: float
+    ) -> None:
+        """One progress line when a request's waits first reach :data:`PROGRESS_AFTER_SECONDS`.
+
+        Without it a long retry looks like a hung step; a line per attempt would be noise.
+        """
+        if not waited < PROGRESS_AFTER_SECONDS <= waited + delay:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if now - self._said_at < PROGRESS_REPEAT_SECONDS:
+                return
+            self._said_at = now
+        say(
+            f"{call_label(self.api, method, where)}: {what}; retrying in {delay:.1f}s (at most "
+            f"{self.max_attempts} attempts, {self.max_total_wait:g}s of waits)"
+        )
 
     # -- retry policy -------------------------------------------------------------------
 
@@ -307,38 +327,13 @@ class Transport:
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     def _retry_delay(self, response: requests.Response, attempt: int) -> float:
-        reset = self._reset_delay(response.headers)
+        ticks = self.dialect.reset_ticks_per_second
+        reset = reset_delay(response.headers, ticks, time.time())
         return self._backoff(attempt) if reset is None else reset
 
     def _block_for(self, seconds: float) -> None:
         with self._lock:
             self._blocked_until = max(self._blocked_until, time.time() + seconds)
-
-    def _reset_delay(self, headers: Mapping[str, str]) -> float | None:
-        """Seconds until ``X-RateLimit-Reset`` or ``Retry-After``; ``None`` if neither is usable."""
-        raw = headers.get("X-RateLimit-Reset")
-        if raw:
-            try:
-                value = float(raw.strip())
-            except ValueError:
-                value = None
-            if value is not None:
-                ticks = (
-                    1000.0 if value > _EPOCH_MS_THRESHOLD else self.dialect.reset_ticks_per_second
-                )
-                value /= ticks
-                return max(0.0, value - time.time()) + RESET_MARGIN_SECONDS
-        after = headers.get("Retry-After")
-        if after:
-            after = after.strip()
-            if after.isdigit():
-                return float(after)
-            try:
-                when = email.utils.parsedate_to_datetime(after)
-            except (TypeError, ValueError):
-                return None
-            return max(0.0, when.timestamp() - time.time()) + RESET_MARGIN_SECONDS
-        return None
 
     def _wait_if_blocked(self) -> None:
         with self._lock:
@@ -364,6 +359,10 @@ class Transport:
         if rate_limited or status in RETRY_STATUSES:
             reason = f"{reason} (after {attempt} attempt(s))".strip()
         return cls(reason, status=status, method=method, path=where, details=details, api=api)
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def id_from_location(response: requests.Response) -> str:

@@ -6,12 +6,22 @@ Tokens are taken when a request leaves, before the transport sends it; the trans
 
 from __future__ import annotations
 
+import email.utils
 import math
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["JITTER_SECONDS", "PACING_HEADROOM", "SMALL_BURST_HEADROOM", "Budget", "Pacer"]
+__all__ = [
+    "JITTER_SECONDS",
+    "PACING_HEADROOM",
+    "RESET_MARGIN_SECONDS",
+    "SMALL_BURST_HEADROOM",
+    "Budget",
+    "Pacer",
+    "reset_delay",
+]
 
 #: Tokens are taken when a request leaves, but Bandwidth counts arrivals, so network jitter can
 #: land a request just too early. A burst keeps this many seconds' worth of tokens unspent (at
@@ -88,3 +98,35 @@ def _bucket_for(budget: Budget) -> _TokenBucket:
     if budget.burst > reserve:
         return _TokenBucket(budget.per_second * PACING_HEADROOM, budget.burst - reserve)
     return _TokenBucket(budget.per_second * SMALL_BURST_HEADROOM, budget.burst)
+
+
+#: Slack added after a rate-limit reset instant so we do not arrive a tick early.
+RESET_MARGIN_SECONDS = 0.05
+#: A reset above this is epoch milliseconds whatever the dialect says: a guard against a
+#: mislabelled header (seconds will not reach it before the year 2286).
+_EPOCH_MS_THRESHOLD = 10_000_000_000
+
+
+def reset_delay(headers: Mapping[str, str], ticks_per_second: float, now: float) -> float | None:
+    """Seconds from ``now`` until ``X-RateLimit-Reset`` (in the API's ``ticks_per_second``) or
+    ``Retry-After``; ``None`` if neither is usable. ``now`` is the transport's clock."""
+    raw = headers.get("X-RateLimit-Reset")
+    if raw:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            value = None
+        if value is not None:
+            value /= 1000.0 if value > _EPOCH_MS_THRESHOLD else ticks_per_second
+            return max(0.0, value - now) + RESET_MARGIN_SECONDS
+    after = headers.get("Retry-After")
+    if after:
+        after = after.strip()
+        if after.isdigit():
+            return float(after)
+        try:
+            when = email.utils.parsedate_to_datetime(after)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - now) + RESET_MARGIN_SECONDS
+    return None

@@ -19,6 +19,7 @@ import weakref
 from typing import Any
 
 from ._pacing import Pacer
+from ._reach import ANSWERED
 from .clients.catapult import CatapultClient
 from .clients.dashboard import DashboardClient
 from .config import Settings
@@ -110,6 +111,7 @@ class Runtime:
             self.pacer = Pacer()
             self.in_service = InServiceCache()
             self.catapult_numbers = NumberListings()
+        ANSWERED.clear()
         for transport in transports:
             transport.close()
 

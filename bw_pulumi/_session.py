@@ -17,7 +17,30 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 
-__all__ = ["Exchange"]
+from ._xml import MAX_XML_BYTES
+
+__all__ = ["MAX_RESPONSE_BYTES", "Exchange", "TooLarge", "read_capped"]
+
+#: Largest response body read; the XML parser refuses more anyway, this keeps it out of memory.
+MAX_RESPONSE_BYTES = MAX_XML_BYTES
+_READ_CHUNK = 64 * 1024
+
+
+class TooLarge(Exception):
+    """A response body over :data:`MAX_RESPONSE_BYTES`; it was not kept."""
+
+
+def read_capped(response: requests.Response) -> None:
+    """Read the whole body, but never more than :data:`MAX_RESPONSE_BYTES` of it."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            response.close()
+            raise TooLarge(f"over {size} bytes read")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
 
 
 class Exchange:

@@ -46,6 +46,7 @@ __all__ = [
     "TransportError",
     "Unauthorized",
     "ValidationError",
+    "call_label",
     "error_for_status",
 ]
 
@@ -106,9 +107,7 @@ class BandwidthError(BwPulumiError):
         return [d.code for d in self.details if d.code]
 
     def _render(self) -> str:
-        where = f"{self.method} {self.path}" if self.method and self.path else "request"
-        api = _API_NAMES.get(self.api or "")
-        head = f"Bandwidth {api} {where} failed" if api else f"Bandwidth {where} failed"
+        head = f"{call_label(self.api, self.method, self.path)} failed"
         if self.status is not None:
             head += f" with HTTP {self.status}"
         said = [str(d) for d in self.details]
@@ -184,10 +183,26 @@ class TransportError(BandwidthError):
     """The connection failed or timed out after every retry."""
 
     def _hint(self) -> str:
-        return _check("The base URL is", self._url_key()) if self.status is None else ""
+        if self.status is not None:
+            return ""
+        check = _check("Check", self._url_key())
+        # The URL that failed may not be the one just fixed: refresh and destroy do not run the
+        # program, so the provider is configured from the inputs the last `up` saved.
+        return f"{check[:-1]} and the network; {_SAVED_URL}" if check else ""
 
 
 _API_NAMES = {"dashboard": "Dashboard", "catapult": "Catapult"}
+_SAVED_URL = (
+    "a refresh or destroy uses the URL saved by the last up (run pulumi up, or add --run-program)."
+)
+
+
+def call_label(api: str | None, method: str | None, path: str | None) -> str:
+    """How errors and progress lines name a call: "Bandwidth Dashboard GET /api/..."."""
+    where = f"{method} {path}" if method and path else "request"
+    name = _API_NAMES.get(api or "")
+    return f"Bandwidth {name} {where}" if name else f"Bandwidth {where}"
+
 
 #: Bandwidth codes that mean the account lacks a feature: only Bandwidth can fix that, so the
 #: hint names who to ask. Codes from bandwidth-api.md 1.5 (ERR); the request to support comes

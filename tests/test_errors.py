@@ -174,16 +174,19 @@ def test_catapult_403_names_the_user_id_token_and_secret_keys() -> None:
     assert "bandwidth:password" not in check
 
 
-def test_connection_failure_names_the_base_url_key() -> None:
+def test_connection_failure_names_the_base_url_key_and_the_url_a_refresh_uses() -> None:
     err = TransportError(
-        "ConnectionError after 8 attempt(s); check the base URL and network access",
+        "connection refused by http://127.0.0.1:9 after 3 attempts",
         method="GET",
         path="/v1/users/u-1/phoneNumbers",
         api="catapult",
     )
-    assert str(err).splitlines()[1] == (
-        "The base URL is bandwidth:catapultUrl (env BANDWIDTH_CATAPULT_URL)."
-    )
+    assert str(err).splitlines() == [
+        "Bandwidth Catapult GET /v1/users/u-1/phoneNumbers failed: connection refused by "
+        "http://127.0.0.1:9 after 3 attempts",
+        "Check bandwidth:catapultUrl (env BANDWIDTH_CATAPULT_URL) and the network; a refresh or "
+        "destroy uses the URL saved by the last up (run pulumi up, or add --run-program).",
+    ]
 
 
 def test_every_key_a_hint_names_is_a_real_config_key() -> None:

@@ -7,7 +7,6 @@ no state of their own: settings, HTTP sessions and caches live in the runtime re
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -17,6 +16,7 @@ from pulumi.output import Unknown
 
 from .._display import install_error_display
 from .._numbers import InvalidNumber
+from .._progress import say as log
 from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import CatapultClient
@@ -56,11 +56,6 @@ def is_unknown(value: object) -> bool:
 def user_props(props: Mapping[str, Any]) -> dict[str, Any]:
     """Props without the engine's ``__provider`` and without ``None`` values."""
     return {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
-
-
-def log(message: str) -> None:
-    """Progress line: the engine relays a dynamic plugin's stderr to the user."""
-    print(f"bw-pulumi: {message}", file=sys.stderr, flush=True)
 
 
 class Failures(list[CheckFailure]):

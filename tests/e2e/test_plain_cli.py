@@ -9,6 +9,7 @@ own Python language host for the program; the emulator runs in this process on 1
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,6 +206,32 @@ def test_wrong_password_is_one_actionable_line_without_a_traceback(
         assert "401" in failed.output
         assert "not-the-password" not in failed.output
         cli.stack_cmd("destroy").check()  # what the failed `up` created is still in state
+        cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
+    assert_emulator_empty(emu)
+
+
+def test_a_url_nothing_listens_on_fails_at_once_naming_the_url_tried(
+    language_host_bin_dir: Path, tmp_path: Path, emu: Emulator
+) -> None:
+    project_dir = REPO
+    project_venv_ready(project_dir)
+    with socket.socket() as probe:  # a free port, never listened on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with plain_stack(language_host_bin_dir, tmp_path, project_dir) as cli:
+        configure(cli, emu, **flagship_config(emu))
+        cli.set_config({"bandwidth:dashboardUrl": f"http://127.0.0.1:{port}/api"})
+        failed = cli.stack_cmd("up")
+        assert failed.returncode != 0
+        assert "Traceback" not in failed.output
+        refused = failed.lines_with(
+            f"connection refused by http://127.0.0.1:{port} after 3 attempts"
+        )
+        assert refused and all("Bandwidth Dashboard" in line for line in refused), failed.output
+        assert "Check bandwidth:dashboardUrl (env BANDWIDTH_DASHBOARD_URL)" in failed.output
+        assert_no_credentials(failed.output)
+        cli.set_config({"bandwidth:dashboardUrl": emu.stack_config()["bandwidth:dashboardUrl"]})
+        cli.stack_cmd("destroy").check()  # whatever the Catapult side created
         cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
     assert_emulator_empty(emu)
 

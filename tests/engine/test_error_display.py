@@ -7,6 +7,7 @@ to check; anything else is a bug and arrives with its full traceback, as the SDK
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -115,6 +116,31 @@ def test_invalid_config_in_configure_reads_as_the_config_error_alone(
         "bandwidth:dashboardUrl (env BANDWIDTH_DASHBOARD_URL) must be an http(s) URL such as "
         "'https://dashboard.bandwidth.com/api'; got 'ftp://dashboard'"
     )
+
+
+def test_a_dashboard_url_nothing_listens_on_fails_fast_naming_the_url_tried(
+    start_engine: Callable[..., Engine], bw_emu: Emulator
+) -> None:
+    with socket.socket() as probe:  # a free port, never listened on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = start_engine(
+        _config(bw_emu, **{"bandwidth:dashboardUrl": f"http://127.0.0.1:{port}/api"})
+    )
+    details = _failed_create(engine, ImportTnOrderProvider(), order_inputs(["9195550101"]))
+
+    assert "Traceback" not in details
+    head, check = details.splitlines()
+    assert re.fullmatch(
+        rf"Bandwidth Dashboard (GET|POST) /api/accounts/{bw_emu.account_id}/\S+ failed: "
+        rf"connection refused by http://127.0.0.1:{port} after 3 attempts",
+        head,
+    ), head
+    assert check == (
+        "Check bandwidth:dashboardUrl (env BANDWIDTH_DASHBOARD_URL) and the network; a refresh or "
+        "destroy uses the URL saved by the last up (run pulumi up, or add --run-program)."
+    )
+    assert_no_credentials(details)
 
 
 def test_a_bug_in_a_provider_still_reaches_the_engine_with_its_full_traceback(
