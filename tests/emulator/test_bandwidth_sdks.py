@@ -237,16 +237,22 @@ def _import_on_catapult(emu: Emulator, account: Any, app_id: str) -> list[str]:
     ]
 
 
+def _hosted_app(emu: Emulator, account: Any) -> tuple[str, list[str]]:
+    """An application with TNS in service on the Dashboard and imported onto it: its id and
+    the numbers' Catapult ids."""
+    emu.control.numbers(in_service=TNS)
+    app_id = account.create_application("hosted", incoming_message_url="http://127.0.0.1:9/sms")
+    return app_id, _import_on_catapult(emu, account, app_id)
+
+
 def test_catapult_imported_numbers_get_list_update_delete(
     catapult: tuple[Any, Any], emu: Emulator
 ) -> None:
     account, _ = catapult
     from bandwidth.account import BandwidthAccountAPIException
 
-    emu.control.numbers(in_service=TNS)
-    app_id = account.create_application("hosted", incoming_message_url="http://127.0.0.1:9/sms")
+    app_id, ids = _hosted_app(emu, account)
     other = account.create_application("other", incoming_message_url="http://127.0.0.1:9/o")
-    ids = _import_on_catapult(emu, account, app_id)
     assert all(re.fullmatch(r"n-[a-z0-9]{23}", number_id) for number_id in ids)
     by_id = account.get_phone_number(ids[0])
     assert account.get_phone_number(f"+1{TNS[0]}") == by_id
@@ -269,9 +275,7 @@ def test_catapult_message_sent_from_an_imported_number_is_readable(
     catapult: tuple[Any, Any], emu: Emulator
 ) -> None:
     account, messaging = catapult
-    emu.control.numbers(in_service=TNS)
-    app_id = account.create_application("hosted", incoming_message_url="http://127.0.0.1:9/sms")
-    _import_on_catapult(emu, account, app_id)
+    _hosted_app(emu, account)
     message_id = messaging.send_message(from_=f"+1{TNS[0]}", to="+19195550199", text="hello")
     assert message_id.startswith("m-")
     message = messaging.get_message(message_id)

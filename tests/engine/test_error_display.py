@@ -56,14 +56,20 @@ def _config(emu: Emulator, **overrides: Any) -> dict[str, Any]:
     return {**bw_stack_config(emu), **overrides}
 
 
+def _two_lines(details: str) -> tuple[str, str]:
+    """A user-facing error: what failed, then what to check; never a traceback."""
+    assert "Traceback" not in details
+    head, check = details.splitlines()
+    return head, check
+
+
 def test_wrong_dashboard_password_reads_as_two_lines_naming_the_password_key(
     start_engine: Callable[..., Engine], bw_emu: Emulator
 ) -> None:
     engine = start_engine(_config(bw_emu, **{"bandwidth:password": Secret(WRONG_PASSWORD)}))
     details = _failed_create(engine, ImportTnOrderProvider(), order_inputs(["9195550101"]))
 
-    assert "Traceback" not in details
-    head, check = details.splitlines()
+    head, check = _two_lines(details)
     assert re.fullmatch(
         rf"Bandwidth Dashboard (GET|POST) /api/accounts/{bw_emu.account_id}/\S+ "
         r"failed with HTTP 401: .+",
@@ -87,8 +93,7 @@ def test_catapult_401_names_the_catapult_token_and_secret_keys(
     )
     details = _failed_create(engine, ApplicationProvider(), application_inputs())
 
-    assert "Traceback" not in details
-    head, check = details.splitlines()
+    head, check = _two_lines(details)
     assert re.fullmatch(
         rf"Bandwidth Catapult (GET|POST) /v1/users/{bw_emu.user_id}/\S+ "
         r"failed with HTTP 401: .+",
@@ -129,8 +134,7 @@ def test_a_dashboard_url_nothing_listens_on_fails_fast_naming_the_url_tried(
     )
     details = _failed_create(engine, ImportTnOrderProvider(), order_inputs(["9195550101"]))
 
-    assert "Traceback" not in details
-    head, check = details.splitlines()
+    head, check = _two_lines(details)
     assert re.fullmatch(
         rf"Bandwidth Dashboard (GET|POST) /api/accounts/{bw_emu.account_id}/\S+ failed: "
         rf"connection refused by http://127.0.0.1:{port} after 3 attempts",
