@@ -3,8 +3,8 @@
 A :class:`Transport` owns one :class:`~bw_pulumi._session.Exchange` (requests' adapter and its
 connection pool) and is shared by the dynamic provider's worker threads, so every piece of
 mutable state (the "blocked until" instant learnt from a 429, the pacing buckets) sits behind a
-lock. Failed exchanges become the :mod:`bw_pulumi.errors`
-class for their status, carrying every Bandwidth code and description found in the body.
+lock. Failed exchanges become the :mod:`bw_pulumi.errors` class for their status, carrying
+every Bandwidth code and description found in the body.
 
 The transport knows no API by name. What differs between the Dashboard and Catapult on the
 wire (error bodies, the unit of ``X-RateLimit-Reset``, which answers mean "rate limited") is a
@@ -257,17 +257,11 @@ class Transport:
         if failure.config_error and self.origin not in ANSWERED:
             limit = min(limit, FIRST_CONTACT_ATTEMPTS)
         delay = self._backoff(attempt)
+        what = f"{failure.text} after {_attempts(attempt)}"
         if not retryable or attempt >= limit or not self._may_retry(attempt, waited, delay):
-            raise TransportError(
-                f"{failure.text} after {_attempts(attempt)}",
-                method=method,
-                path=where,
-                api=self.api,
-            ) from None
+            raise TransportError(what, method=method, path=where, api=self.api) from None
         log.info("%s %s: %s, retrying in %.2fs", method, where, failure.text, delay)
-        self._say_retrying(
-            method, where, f"{failure.text} after {_attempts(attempt)}", waited, delay
-        )
+        self._say_retrying(method, where, what, waited, delay)
         return delay
 
     def _status_delay(
