@@ -91,15 +91,18 @@ def test_default_policy_polls_logarithmically_in_processing_time() -> None:
     for seconds in (1, 10, 100):
         clock = FakeClock()
         polls.append(wait(until(clock, seconds), clock).polls)
-    assert polls[0] < polls[1] < polls[2] <= 4 * polls[0]
+    # Each 10x of processing time adds a bounded number of polls (5, 15, 31 at 1.15): linear
+    # polling would multiply them by 10 each time.
+    assert polls == sorted(polls)
+    assert all(b - a <= 20 for a, b in pairwise(polls)) and polls[2] <= 40
 
 
 @pytest.mark.parametrize("seconds", [0.9, 1.45, 2.0, 2.75, 8.6, 33.0, 100.0])
-def test_a_finished_order_is_seen_within_about_a_third_of_its_time(seconds: float) -> None:
+def test_a_finished_order_is_seen_within_about_a_sixth_of_its_time(seconds: float) -> None:
     clock = FakeClock()
     result = wait(until(clock, seconds), clock)
     assert result.status == "COMPLETE"
-    assert seconds <= clock.now - 1000.0 <= seconds * 1.3 + 0.25
+    assert seconds <= clock.now - 1000.0 <= seconds * 1.15 + 0.25
 
 
 def test_timeout_raises_with_the_last_status_and_the_resume_hint() -> None:

@@ -117,7 +117,7 @@ def test_removal_prints_placement_pending_lines_and_completion(
 def test_import_reports_numbers_failed_so_far_while_pending(
     mocker: MockerFixture, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    client = scripted_client(mocker, clock, ready_after=60)
+    client = scripted_client(mocker, clock, ready_after=50)
     client.is_in_service.side_effect = lambda tn: True
     request = ImportOrderRequest(
         telephone_numbers=[A, B],
