@@ -26,6 +26,7 @@ from bw_pulumi.emulator.catapult_backend import CatapultBackend
 from bw_pulumi.emulator.control import ControlContext
 from bw_pulumi.emulator.dashboard_backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.httpd import SOCKET_KEY
 from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, Faults, Stats
 from bw_pulumi.emulator.wire import empty, json_response
@@ -180,10 +181,10 @@ class EmulatorApp:
             time.sleep(latency)
         if outcome == "drop":
             self.ctx.stats.count(route, "drop")
-            sock = request.environ.get("werkzeug.socket")
+            sock = request.environ.get(SOCKET_KEY)
             if isinstance(sock, socket.socket):
                 sock.shutdown(socket.SHUT_RDWR)
-            # werkzeug treats ConnectionError as "client went away": no response is written.
+            # The server treats ConnectionError as "connection gone": no response is written.
             raise ConnectionResetError("emulated dropped connection")
         if outcome == "429":
             return refuse.too_many(request, 1.0)

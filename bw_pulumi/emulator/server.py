@@ -1,4 +1,4 @@
-"""Run the emulator: a threaded werkzeug server in a background thread (``Emulator``).
+"""Run the emulator: a keep-alive HTTP server (:mod:`.httpd`) in a background thread (``Emulator``).
 
 ``Emulator`` is what tests use (``with Emulator(processing_seconds=0) as emu: ...``) and what
 the CLI wraps; it wires the store, the backends, the delivery worker and the WSGI app together.
@@ -12,14 +12,13 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
 from bw_pulumi.emulator.app import EmulatorApp
 from bw_pulumi.emulator.catapult_backend import CatapultBackend
 from bw_pulumi.emulator.clock import Progression
 from bw_pulumi.emulator.control_client import ControlClient
 from bw_pulumi.emulator.dashboard_backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.httpd import Server
 from bw_pulumi.emulator.models import Accounts
 from bw_pulumi.emulator.store import Store
 
@@ -39,13 +38,6 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "api_secret": ("bandwidth:apiSecret", "BANDWIDTH_API_SECRET"),
     "catapult_url": ("bandwidth:catapultUrl", "BANDWIDTH_CATAPULT_URL"),
 }
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No access log: test output and the benchmark stay readable."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
 
 
 class Emulator:
@@ -82,7 +74,7 @@ class Emulator:
         self._exception = set(exception)
         self._host = host
         self._port = port
-        self._server: BaseWSGIServer | None = None
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
         self._dashboard: DashboardBackend | None = None
@@ -107,9 +99,7 @@ class Emulator:
         self._store, self._delivery = store, delivery
         self._dashboard = DashboardBackend(store)
         app = EmulatorApp(store, delivery, self._dashboard, CatapultBackend(store, delivery.submit))
-        self._server = make_server(
-            self._host, self._port, app, threaded=True, request_handler=_QuietHandler
-        )
+        self._server = Server(self._host, self._port, app)
         delivery.start()
         store.start()
         # A short poll interval keeps stop() (server.shutdown) fast for tests.

@@ -287,11 +287,13 @@ class Binder:
             return self.bind(number)  # unbound meanwhile: bind it anew
         return Bound(number_id, prior_app=prior_app)
 
-    def unbind(self, number_id: str) -> None:
+    def unbind(self, number_id: str) -> bool:
+        """Unbind one number: True if Catapult removed it, False if it was already gone (404)."""
         try:
             self.catapult.delete_number(number_id)
         except NotFound:
-            pass  # already gone: the goal of an unbind
+            return False  # already gone: the goal of an unbind
+        return True
 
     def undo(self, bound: Mapping[str, Bound]) -> list[str]:
         """Unbind what this step bound, move back what it moved; numbers it could not undo."""

@@ -292,6 +292,29 @@ def test_get_reads_every_number_bound_to_the_application(emu: Emulator) -> None:
     assert read.outs["telephone_numbers"] == E164[:3]
 
 
+def _catapult_lists(emu: Emulator) -> int:
+    return int(emu.control.stats()["requests"].get("GET catapult.numbers.list", 0))
+
+
+def test_destroy_probes_the_user_only_when_some_number_was_already_gone(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id = _app(emu)
+    outs = _create(emu, app_id, TNS[:3])
+    reset()  # destroy runs in a new provider process
+    before = _catapult_lists(emu)
+    _provider(emu).delete(app_id, outs)
+    assert _bound(emu) == {}
+    assert _catapult_lists(emu) == before + 1  # _bound's own list: every removal answered 200
+
+    outs = _create(emu, app_id, TNS[:3])
+    catapult(emu).delete_number(outs["number_ids"][E164[0]])  # removed by hand: a 404 next
+    reset()
+    before = _catapult_lists(emu)
+    _provider(emu).delete(app_id, outs)
+    assert _bound(emu) == {}
+    assert _catapult_lists(emu) == before + 2  # the probe that a 404 means "gone", and _bound's
+
+
 def test_wrong_catapult_url_on_destroy_is_an_error_not_a_silent_success(emu: Emulator) -> None:
     emu.control.numbers(in_service=TNS[:2])
     app_id = _app(emu)
