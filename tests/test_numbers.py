@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from pytest_mock import MockerFixture
 
-from bw_pulumi._numbers import InvalidNumber, to_e164
+from bw_pulumi._numbers import InvalidNumber, _e164, to_e164, to_ten_digits
 
 PROBLEMS = {
     "919-555-01": "has too few digits",
@@ -36,3 +38,21 @@ def test_a_wrong_length_says_how_many_digits_a_nanp_number_has() -> None:
 @pytest.mark.parametrize("value", ["9195550100", "+1 (919) 555-0100", "1-919-555-0100"])
 def test_common_spellings_of_a_good_number_still_normalize(value: str) -> None:
     assert to_e164(value) == "+19195550100"
+
+
+def test_a_number_normalized_again_in_one_process_is_parsed_once(mocker: MockerFixture) -> None:
+    _e164.cache_clear()  # as in a fresh provider process
+    parse = mocker.spy(phonenumbers, "parse")
+    # An order's check and its bindings' check see the same numbers in one provider process.
+    spellings = ["(984) 555-0144", "+1 984 555 0145"]
+    first = [to_e164(v) for v in spellings]
+    again = [to_e164(v) for v in spellings] + [to_ten_digits(v) for v in spellings]
+    assert first == ["+19845550144", "+19845550145"] == again[:2]
+    assert again[2:] == ["9845550144", "9845550145"]
+    assert parse.call_count == 2
+
+
+def test_a_value_that_is_not_text_is_not_a_number() -> None:
+    for value in (None, 9195550100, ["+19195550100"]):
+        with pytest.raises(InvalidNumber, match="is not a telephone number"):
+            to_e164(value)  # type: ignore[arg-type]
