@@ -1,10 +1,11 @@
 """What a failed connection says about the base URL, and which hosts have answered in this process.
 
-A refused connection (nothing listens on that port) or a host name that does not exist, from a
-host that has never answered in this provider process, is almost always a wrong base URL:
-retrying it for most of a minute only hides the message. The same failure from a host that has
+A refused connection (nothing listens on that port), a host name that does not exist, or a
+connect time-out (nothing answered the handshake for the whole connect time-out), from a host
+that has never answered in this provider process, is almost always a wrong base URL or a
+firewall: retrying it for minutes only hides the message. The same failure from a host that has
 answered is a transient fault in a long run (a restart, a load balancer swap) and keeps the full
-retry budget. Time-outs and resets keep it either way: a slow network is not a wrong URL.
+retry budget. Read time-outs and resets keep it either way: the host was reached.
 
 Hosts are remembered by origin (scheme, host and port), across every transport of the process:
 the Dashboard and Catapult clients of one emulator share it.
@@ -23,8 +24,9 @@ import urllib3.exceptions
 
 __all__ = ["ANSWERED", "FIRST_CONTACT_ATTEMPTS", "AnsweredHosts", "Failure", "classify", "origin"]
 
-#: Attempts, the first included, at a host that has never answered and refuses the connection or
-#: does not resolve: one retry, so a single transient fault still does not fail a step.
+#: Attempts, the first included, at a host that has never answered and refuses the connection,
+#: does not resolve or lets the connect time out: two retries, so a single transient fault still
+#: does not fail a step.
 FIRST_CONTACT_ATTEMPTS = 3
 #: getaddrinfo's "no such name" answers (EAI_AGAIN, a resolver that did not answer, is transient).
 _NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
@@ -77,7 +79,7 @@ class Failure:
     text: str
     #: Nothing reached the server, so even a creating POST may be sent again.
     unsent: bool = False
-    #: Refused or no such host: a wrong base URL unless that host has answered before.
+    #: Refused, no such host or no handshake: a wrong base URL unless that host has answered.
     config_error: bool = False
 
 
@@ -91,7 +93,8 @@ def classify(exc: BaseException, where: str, timeout: tuple[float, float]) -> Fa
         unknown = any(e.errno in _NO_SUCH_HOST for e in gai)
         return Failure(f"could not resolve the host of {where}", unsent=True, config_error=unknown)
     if isinstance(exc, requests.ConnectTimeout):
-        return Failure(f"no connection to {where} within {timeout[0]:g}s", unsent=True)
+        text = f"no connection to {where} within {timeout[0]:g}s"
+        return Failure(text, unsent=True, config_error=True)
     if isinstance(exc, requests.ReadTimeout):
         return Failure(f"no answer from {where} within {timeout[1]:g}s")
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):

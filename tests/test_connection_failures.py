@@ -155,3 +155,39 @@ def test_a_dropped_connection_names_what_happened_on_the_wire() -> None:
     failure = classify(dropped, "http://127.0.0.1:1", (10, 60))
     assert failure.text == "connection to http://127.0.0.1:1 failed (RemoteDisconnected)"
     assert not failure.unsent and not failure.config_error
+
+
+def _connect_times_out(mocker: MockerFixture) -> None:
+    """Every connect hangs for the whole connect time-out (a firewall dropping the handshake)."""
+    mocker.patch.object(
+        requests.adapters.HTTPAdapter,
+        "send",
+        side_effect=requests.ConnectTimeout("Connection to 10.255.255.1 timed out"),
+    )
+
+
+def test_a_connect_time_out_at_a_host_that_never_answered_gives_up_after_a_few_attempts(
+    clock: FakeClock, mocker: MockerFixture
+) -> None:
+    _connect_times_out(mocker)
+    transport = Transport("http://10.255.255.1:8080/api", ("login", PASSWORD), DASHBOARD)
+    with pytest.raises(TransportError) as info:
+        transport.request("POST", "/accounts/9900000/subscriptions", data=b"<a/>")
+    assert len(clock.sleeps) == FIRST_CONTACT_ATTEMPTS - 1  # minutes of retries before
+    head, check = str(info.value).splitlines()
+    assert head.endswith(
+        f"no connection to http://10.255.255.1:8080 within 10s after {FIRST_CONTACT_ATTEMPTS} "
+        "attempts"
+    )
+    assert check.startswith("Check bandwidth:dashboardUrl (env BANDWIDTH_DASHBOARD_URL)")
+
+
+def test_a_connect_time_out_at_a_host_that_answered_keeps_the_full_budget(
+    server: ReplayServer, clock: FakeClock, mocker: MockerFixture
+) -> None:
+    server.script(Reply(200, b"ok"))
+    Transport(server.url, ("token", "api-secret"), CATAPULT).request("GET", "/x")
+    _connect_times_out(mocker)  # a network fault in the middle of a long run
+    with pytest.raises(TransportError):
+        Transport(server.url, ("token", "api-secret"), CATAPULT).request("GET", "/y")
+    assert len(clock.sleeps) == MAX_ATTEMPTS - 1
