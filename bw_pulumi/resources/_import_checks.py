@@ -33,9 +33,10 @@ _DIGITS = re.compile(r"[0-9]+")
 _ID_NAMES = {"site_id": "site (sub-account)", "sip_peer_id": "SIP peer (location)"}
 
 
-def check_numbers(failures: Failures, value: Any) -> Any:
-    """Normalize to sorted 10-digit numbers (the Dashboard's form); at least one."""
-    return check_number_list(failures, value, to_ten_digits)
+def check_numbers(failures: Failures, value: Any, checked: Any = None) -> Any:
+    """Normalize to sorted 10-digit numbers (the Dashboard's form); at least one. ``checked``:
+    the list as the last check returned it."""
+    return check_number_list(failures, value, to_ten_digits, checked=checked)
 
 
 def check_subscriber(failures: Failures, sub: Any) -> Any:
@@ -116,11 +117,14 @@ def check_ids(failures: Failures, news: Mapping[str, Any], inputs: dict[str, Any
             inputs[prop] = text
 
 
-def check_order_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], Failures]:
+def check_order_inputs(
+    news: Mapping[str, Any], olds: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], Failures]:
     """Every ImportTnOrder input checked and normalized; failures name the input."""
     inputs = dict(news)
     failures = Failures()
-    inputs["telephone_numbers"] = check_numbers(failures, news.get("telephone_numbers"))
+    checked = (olds or {}).get("telephone_numbers")
+    inputs["telephone_numbers"] = check_numbers(failures, news.get("telephone_numbers"), checked)
     inputs["subscriber"] = check_subscriber(failures, news.get("subscriber"))
     check_ids(failures, news, inputs)
     person = news.get("loa_authorizing_person")

@@ -168,9 +168,15 @@ def check_number_list(
     *,
     prop: str = "telephone_numbers",
     allow_empty: bool = False,
+    checked: Any = None,
 ) -> Any:
     """A list of numbers in any spelling as sorted ``normalize``d numbers; each invalid or
-    duplicate entry is a failure naming ``prop``. Unknowns (preview) pass through unchanged."""
+    duplicate entry is a failure naming ``prop``. Unknowns (preview) pass through unchanged.
+
+    ``checked`` is this list as the last check returned it (the old inputs). A program that
+    writes its numbers as they are stored sends that same list on every ``up``: it is taken as
+    it is, so a no-op ``up`` of 1000 numbers parses none (0.1 ms each).
+    """
     if is_unknown(value) and not isinstance(value, list):
         return value
     if not isinstance(value, list) or not (value or allow_empty):
@@ -179,6 +185,8 @@ def check_number_list(
         return value
     if any(is_unknown(v) for v in value):
         return value
+    if value == checked:
+        return list(value)
     seen: dict[str, Any] = {}
     for raw in value:
         try:

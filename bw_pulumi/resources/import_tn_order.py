@@ -73,9 +73,9 @@ def default_customer_order_id(project: str, stack: str, resource_name: str) -> s
 class ImportTnOrderProvider(BaseProvider):
     """importTnChecker, importTnOrders and removeImportedTnOrders. See :class:`ImportTnOrder`."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         # No network: check runs on every preview, and unknown values pass through.
-        inputs, failures = check_order_inputs(news)
+        inputs, failures = check_order_inputs(news, olds)
         return CheckResult(inputs, list(failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -67,11 +67,15 @@ def _bad_seconds(value: Any) -> bool:
 class PhoneNumberBindingsProvider(BaseProvider):
     """Catapult number imports for many numbers at once. See :class:`PhoneNumberBindings`."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()
         inputs["telephone_numbers"] = check_number_list(
-            failures, news.get("telephone_numbers"), to_e164, allow_empty=True
+            failures,
+            news.get("telephone_numbers"),
+            to_e164,
+            allow_empty=True,
+            checked=(olds or {}).get("telephone_numbers"),
         )
         _check_options(failures, news)
         return CheckResult(inputs, list(failures))

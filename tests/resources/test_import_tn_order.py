@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from pulumi.output import Unknown
+from pytest_mock import MockerFixture
 
 from bw_pulumi import ImportTnOrderProvider, check_importability
 from bw_pulumi._runtime import reset
@@ -81,6 +83,25 @@ def test_check_passes_unknowns_through_without_network(emu: Emulator) -> None:
     assert result.failures == []
     assert result.inputs["telephone_numbers"][1] is unknown
     assert result.inputs["site_id"] is site and result.inputs["sip_peer_id"] is peer
+
+
+def test_check_of_numbers_unchanged_since_the_last_check_parses_none(
+    mocker: MockerFixture,
+) -> None:
+    provider = ImportTnOrderProvider()
+    first = provider.check({}, order_inputs(["(919) 555-0173", "+1 919 555 0172"]))
+    assert first.inputs["telephone_numbers"] == ["9195550172", "9195550173"]
+    parse = mocker.spy(phonenumbers, "parse")
+    # A no-op `up`: the program sends the numbers as they are stored, the old inputs hold them.
+    again = provider.check(first.inputs, order_inputs(["9195550172", "9195550173"]))
+    assert (again.failures, again.inputs["telephone_numbers"], parse.call_count) == (
+        [],
+        ["9195550172", "9195550173"],
+        0,
+    )
+    # Any change is checked in full: a bad number beside stored ones is still refused.
+    changed = provider.check(first.inputs, order_inputs(["9195550172", "9195550173", "555"]))
+    assert [f.property for f in changed.failures] == ["telephone_numbers"]
 
 
 @pytest.mark.parametrize("prop", ["site_id", "sip_peer_id"])
