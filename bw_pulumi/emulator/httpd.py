@@ -78,6 +78,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the rest of the stream cannot be trusted
             self.send_error(exc.status, str(exc))
             return
+        except (TimeoutError, ConnectionError):  # the body never came whole
+            self.close_connection = True
+            return
         try:
             status, headers, body = _call(self.server.app, environ)
         except ConnectionError:  # the app dropped the connection (an injected fault)
@@ -97,7 +100,10 @@ class _Handler(BaseHTTPRequestHandler):
             raise _BadRequest(400, "bad Content-Length") from None
         if length < 0 or length > MAX_BODY_BYTES:
             raise _BadRequest(413, "request body too large")
-        return self.rfile.read(length) if length else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise ConnectionResetError("the connection closed before the body ended")
+        return body
 
     def _chunked(self) -> bytes:
         out = bytearray()

@@ -104,6 +104,13 @@ def test_a_client_asking_to_close_gets_connection_close(
     assert response.will_close
 
 
+def test_a_body_cut_short_is_never_handed_to_the_app(server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+        sock.sendall(b"POST /cut HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        sock.shutdown(socket.SHUT_WR)  # the client goes away after 3 of 10 bytes
+        assert sock.recv(100) == b""  # no answer: echo would have answered {"body": "abc"}
+
+
 def test_stopping_the_emulator_closes_kept_alive_connections() -> None:
     emu = Emulator(processing_seconds=0).start()
     try:
