@@ -37,7 +37,7 @@ _LENGTH_PROBLEMS = {
 
 
 def _parse(value: str) -> phonenumbers.PhoneNumber:
-    if not isinstance(value, str) or not value.strip():
+    if not value.strip():  # to_e164 has already refused what is not text
         raise InvalidNumber(f"{value!r} is not a telephone number")
     try:
         parsed = phonenumbers.parse(value.strip(), "US")
