@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 import pytest
 from pulumi.output import Unknown
+from pytest_mock import MockerFixture
 
 from bw_pulumi import PhoneNumberBindingsProvider
+from bw_pulumi._numbers import _e164
 from bw_pulumi._runtime import reset
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import BwPulumiError
@@ -67,6 +70,32 @@ def test_check_passes_numbers_not_known_yet_through() -> None:
     )
     assert result.failures == []
     assert result.inputs["telephone_numbers"] is numbers
+
+
+def test_check_takes_numbers_it_accepted_last_time_in_either_spelling_without_parsing(
+    mocker: MockerFixture,
+) -> None:
+    # The flagship feeds the order's ten-digit imported_numbers to the bindings, which store
+    # E.164: a no-op `up` in a fresh provider process must not parse them all again.
+    provider = PhoneNumberBindingsProvider()
+    first = provider.check({}, {"application_id": "a-1", "telephone_numbers": TNS})
+    assert first.inputs["telephone_numbers"] == E164
+    _e164.cache_clear()
+    parse = mocker.spy(phonenumbers, "parse")
+    again = provider.check(first.inputs, {"application_id": "a-1", "telephone_numbers": TNS})
+    assert (again.failures, again.inputs["telephone_numbers"], parse.call_count) == ([], E164, 0)
+    # Only what the last check did not accept is parsed, and a bad number is still refused.
+    grown = provider.check(
+        first.inputs, {"application_id": "a-1", "telephone_numbers": [*TNS, "9195550199", "12"]}
+    )
+    assert grown.inputs["telephone_numbers"] == sorted([*E164, "+19195550199"])
+    assert [f.property for f in grown.failures] == ["telephone_numbers"]
+    assert parse.call_count == 2
+    # A duplicate in two spellings is still a duplicate.
+    twice = provider.check(
+        first.inputs, {"application_id": "a-1", "telephone_numbers": [TNS[0], E164[0]]}
+    )
+    assert [f.property for f in twice.failures] == ["telephone_numbers"]
 
 
 def _requests(emu: Emulator, route: str) -> int:
