@@ -23,7 +23,12 @@ from .resources.phone_number_bindings import (
 )
 from .resources.subscription import Subscription, SubscriptionArgs, SubscriptionProvider
 
-__version__ = _version.VERSION
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":  # looked up when asked, not at import (see _version)
+        return _version.version()
+    raise AttributeError(f"module 'bw_pulumi' has no attribute {name!r}")
+
 
 __all__ = [
     "Application",

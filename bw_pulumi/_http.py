@@ -23,16 +23,14 @@ import random
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
-
-import requests
 
 from ._pacing import RESET_MARGIN_SECONDS, Budget, Pacer, reset_delay
 from ._progress import say
 from ._reach import ANSWERED, FIRST_CONTACT_ATTEMPTS, classify, origin
 from ._session import MAX_RESPONSE_BYTES, Exchange, TooLarge, read_capped
-from ._version import VERSION
+from ._version import version
 from .errors import (
     BandwidthError,
     ErrorDetail,
@@ -41,6 +39,9 @@ from .errors import (
     call_label,
     error_for_status,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "BACKOFF_BASE_SECONDS",
@@ -54,10 +55,10 @@ __all__ = [
     "PROGRESS_AFTER_SECONDS",
     "RESET_MARGIN_SECONDS",
     "RETRY_STATUSES",
-    "USER_AGENT",
     "Dialect",
     "Transport",
     "id_from_location",
+    "user_agent",
 ]
 
 log = logging.getLogger("bw_pulumi.http")
@@ -82,12 +83,6 @@ PROGRESS_AFTER_SECONDS = 5.0
 #: At most one such line per transport this often, however many threads are retrying.
 PROGRESS_REPEAT_SECONDS = 30.0
 
-#: Failures of the exchange itself: retried by backoff when the request may be repeated.
-_CONNECTION_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -97,7 +92,9 @@ class _Redirected(Exception):
         self.status = status
 
 
-USER_AGENT = f"bw-pulumi/{VERSION}"
+def user_agent() -> str:
+    """``bw-pulumi/<version>``, sent with every request."""
+    return f"bw-pulumi/{version()}"
 
 
 class Dialect(Protocol):
@@ -145,7 +142,7 @@ class Transport:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.max_total_wait = max_total_wait
-        self._exchange = Exchange(self.base_url, auth, USER_AGENT, POOL_MAXSIZE)
+        self._exchange = Exchange(self.base_url, auth, user_agent(), POOL_MAXSIZE)
         self._lock = threading.Lock()
         self._blocked_until = 0.0  # wall-clock instant before which no request is sent
         #: scheme://host:port: what errors name (never userinfo, path or query).
@@ -198,7 +195,7 @@ class Transport:
             self._wait_if_blocked()
             try:
                 response = self._send(method, url, where, fields)
-            except _CONNECTION_ERRORS as exc:
+            except self._exchange.failures as exc:
                 delay = self._connection_delay(exc, method, where, attempt, waited, idempotent)
             else:
                 if response.status_code in ok:

@@ -19,9 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import requests
-import urllib3.exceptions
-
 __all__ = ["ANSWERED", "FIRST_CONTACT_ATTEMPTS", "AnsweredHosts", "Failure", "classify", "origin"]
 
 #: Attempts, the first included, at a host that has never answered and refuses the connection,
@@ -85,6 +82,8 @@ class Failure:
 
 def classify(exc: BaseException, where: str, timeout: tuple[float, float]) -> Failure:
     """What ``exc`` (raised by requests for a request to origin ``where``) means."""
+    import requests  # loaded with the first request, not with bw_pulumi (see _session)
+
     chain = list(_chain(exc))
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return Failure(f"connection refused by {where}", unsent=True, config_error=True)
@@ -105,6 +104,8 @@ def classify(exc: BaseException, where: str, timeout: tuple[float, float]) -> Fa
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
     """``exc`` and every exception it wraps: causes, contexts, arguments and urllib3 reasons."""
+    import urllib3.exceptions
+
     seen: set[int] = set()
     todo = [exc]
     while todo:

@@ -5,19 +5,21 @@ settings into every request; in bulk work (1000 DELETEs) that was about a third 
 client CPU, and the provider process is CPU-bound there. Bandwidth's APIs set no cookies and
 never redirect (a redirect is refused), and a provider process talks to one host, so the
 environment is read once here and the rest is the same exchange requests would make.
+
+requests (with urllib3, ~80 ms) is imported by the first exchange, not with bw_pulumi: most
+provider processes (a no-op ``up``, a preview) make no request at all.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
-
-import requests
-from requests.adapters import HTTPAdapter
-from requests.auth import HTTPBasicAuth
+from typing import TYPE_CHECKING, Any
 
 from ._xml import MAX_XML_BYTES
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["MAX_RESPONSE_BYTES", "Exchange", "TooLarge", "read_capped"]
 
@@ -53,6 +55,10 @@ class Exchange:
     def __init__(
         self, base_url: str, auth: tuple[str, str], user_agent: str, pool_maxsize: int
     ) -> None:
+        import requests
+        from requests.adapters import HTTPAdapter
+        from requests.auth import HTTPBasicAuth
+
         self.proxies: dict[str, str] = requests.utils.get_environ_proxies(base_url)
         bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         self.verify: bool | str = bundle or True
@@ -60,6 +66,13 @@ class Exchange:
         self._headers = dict(requests.utils.default_headers())
         self._headers["User-Agent"] = user_agent
         self._adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_maxsize, max_retries=0)
+        self._prepared = requests.PreparedRequest
+        #: Failures of the exchange itself: retried by backoff when the request may be repeated.
+        self.failures: tuple[type[Exception], ...] = (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        )
 
     def __repr__(self) -> str:  # never shows the credentials
         return f"Exchange(proxies={sorted(self.proxies)!r})"
@@ -76,7 +89,7 @@ class Exchange:
         timeout: tuple[float, float],
     ) -> requests.Response:
         """One exchange; the body is left unread (``stream``) for the caller's size cap."""
-        prepared = requests.PreparedRequest()
+        prepared = self._prepared()
         prepared.prepare_method(method)
         prepared.prepare_url(url, params)
         prepared.prepare_headers({**self._headers, **headers})

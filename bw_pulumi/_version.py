@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from importlib import metadata
+import functools
 
-__all__ = ["VERSION"]
+__all__ = ["version"]
 
-try:
-    VERSION = metadata.version("bw-pulumi")
-except metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-    VERSION = "0+unknown"
+
+@functools.lru_cache(maxsize=1)
+def version() -> str:
+    """Read once, when first asked (a User-Agent, ``bw_pulumi.__version__``): importlib.metadata
+    costs ~10 ms of every provider process's start, and most never send a request."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("bw-pulumi")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source tree never installed
+        return "0+unknown"

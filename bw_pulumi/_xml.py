@@ -10,9 +10,10 @@ these primitives are shared.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-from lxml import etree
+if TYPE_CHECKING:  # lxml is loaded by the first document, not with bw_pulumi (a no-op has none)
+    from lxml import etree
 
 __all__ = [
     "MAX_XML_BYTES",
@@ -39,6 +40,8 @@ class UnsafeXmlError(ValueError):
 
 
 def _new_parser() -> etree.XMLParser:
+    from lxml import etree
+
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -52,6 +55,8 @@ def _new_parser() -> etree.XMLParser:
 
 def parse(data: bytes | str) -> etree._Element:
     """Parse untrusted XML; raise :class:`UnsafeXmlError` rather than expand anything."""
+    from lxml import etree
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_XML_BYTES:
         raise UnsafeXmlError(f"XML body of {len(raw)} bytes exceeds the {MAX_XML_BYTES}-byte limit")
@@ -126,6 +131,8 @@ def element(tag: str, *children: XmlChild, text: object = None) -> etree._Elemen
     A ``(name, value)`` pair whose value is ``None`` is skipped too, so optional fields can be
     written inline. Booleans are written ``true``/``false``.
     """
+    from lxml import etree
+
     node = etree.Element(tag)
     if text is not None:
         node.text = _to_text(text)
@@ -157,4 +164,6 @@ def _to_text(value: object) -> str:
 
 def to_bytes(node: etree._Element) -> bytes:
     """Serialize with the standalone UTF-8 prolog Bandwidth uses."""
+    from lxml import etree
+
     return bytes(etree.tostring(node, xml_declaration=True, encoding="UTF-8", standalone=True))

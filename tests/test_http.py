@@ -15,8 +15,9 @@ from collections.abc import Iterator
 import pytest
 from pytest_mock import MockerFixture
 
+import bw_pulumi
 from bw_pulumi import _http, _pacing
-from bw_pulumi._http import RESET_MARGIN_SECONDS, USER_AGENT, Transport, id_from_location
+from bw_pulumi._http import RESET_MARGIN_SECONDS, Transport, id_from_location, user_agent
 from bw_pulumi._pacing import (
     JITTER_SECONDS,
     PACING_HEADROOM,
@@ -70,8 +71,8 @@ def catapult(server: ReplayServer, **kw: object) -> Transport:
 def test_every_request_carries_user_agent_and_basic_auth(server: ReplayServer) -> None:
     server.script(Reply(200, b"ok"))
     dashboard(server).request("GET", "/accounts/1/subscriptions")
-    assert server.last.headers["User-Agent"] == USER_AGENT
-    assert USER_AGENT.startswith("bw-pulumi/")
+    assert server.last.headers["User-Agent"] == user_agent()
+    assert user_agent() == f"bw-pulumi/{bw_pulumi.__version__}"
     assert server.last.headers["Authorization"].startswith("Basic ")
     assert server.last.path == "/api/accounts/1/subscriptions"
 

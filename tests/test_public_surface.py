@@ -53,6 +53,20 @@ def test_version_comes_from_the_installed_metadata() -> None:
     assert bw_pulumi.__version__ == metadata.version("bw-pulumi")
 
 
+def test_importing_the_package_loads_no_http_xml_or_number_library() -> None:
+    # Every pulumi command starts a provider process that imports bw_pulumi; most (a no-op
+    # `up`, a preview) send no request and parse no number, and these cost ~130 ms to load.
+    code = (
+        "import sys, bw_pulumi; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'requests', 'urllib3', 'lxml', 'phonenumbers', 'charset_normalizer', 'idna'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def _fields_without_docstring(cls: type) -> list[str]:
     """Annotated class attributes not followed by a string literal (an attribute docstring)."""
     tree = ast.parse(inspect.getsource(cls))

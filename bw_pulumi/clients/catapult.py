@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import requests
 
 from .._http import Transport, id_from_location
 from .._pacing import Pacer
 from .catapult_dialect import APPLICATIONS, CATAPULT, NUMBER_IMPORTS
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "DASHBOARD_PROVIDER",

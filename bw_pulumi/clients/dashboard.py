@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-import requests
-from lxml import etree
 
 from .. import _xml
 from .._http import Transport, id_from_location
@@ -50,6 +48,10 @@ from .dashboard_xml import (
     parse_subscriptions,
     rebase_link,
 )
+
+if TYPE_CHECKING:
+    import requests
+    from lxml import etree
 
 __all__ = [
     "CHECKER_MAX_TNS",

@@ -8,9 +8,8 @@ across real payloads (sections 1.3, 13).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from lxml import etree
 
 from .. import _xml
 from ..errors import ErrorDetail
@@ -47,7 +46,10 @@ __all__ = [
     "rebase_link",
 ]
 
-Element = etree._Element
+if TYPE_CHECKING:
+    from lxml import etree
+
+    Element = etree._Element
 
 
 # -- request bodies (bandwidth-api.md sections 2.1, 3, 4.1, 5, 7) ----------------------------

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-import phonenumbers
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .._numbers import InvalidNumber, to_e164, to_ten_digits
+from .._numbers import InvalidNumber, national_format, to_e164, to_ten_digits
 from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import NumberInfo
@@ -37,13 +36,6 @@ _INPUTS = ("number", "application_id", "name", "adopt_existing")
 
 class NumberNotInService(BwPulumiError):
     """The number is not in service on the Dashboard account, so Catapult cannot import it."""
-
-
-def national_format(e164: str) -> str:
-    """``+19195550100`` -> ``(919) 555-0100``, the form Catapult reports as ``nationalNumber``."""
-    return phonenumbers.format_number(
-        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
-    )
 
 
 class PhoneNumberProvider(BaseProvider):
