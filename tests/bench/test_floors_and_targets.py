@@ -84,6 +84,32 @@ def test_a_run_meeting_every_target_passes_and_one_over_the_floor_fails() -> Non
     assert verdicts[refresh] == "FAIL"
 
 
+def _poll_verdict(polls: list[int]) -> str:
+    rows = []
+    for seconds, count in zip((1.0, 10.0, 100.0), polls, strict=True):
+        row = _row("up", seconds + 1.0, 30, n=10)
+        row.processing_s, row.orders, row.polls = seconds, 1, count
+        rows.append(row)
+    [check] = [c for c in check_targets([], rows) if c["target"].startswith("polls per order")]
+    return str(check["result"])
+
+
+@pytest.mark.parametrize(
+    ("polls", "verdict"),
+    [
+        ([5, 20, 36], "PASS"),  # 0.25 s floor, then 15% of the time: +15, +16 per decade
+        ([5, 15, 31], "PASS"),
+        ([4, 40, 400], "FAIL"),  # every 0.25 s: linear
+        ([5, 20, 60], "FAIL"),  # the steps grow: not logarithmic
+        ([20, 15, 30], "FAIL"),
+    ],
+)
+def test_polls_are_judged_logarithmic_by_a_steady_step_per_decade(
+    polls: list[int], verdict: str
+) -> None:
+    assert _poll_verdict(polls) == verdict
+
+
 def test_n5000_and_the_per_number_comparison_are_reported_not_judged() -> None:
     rows = [
         _row("up", 300.0, 5100, n=5000),
