@@ -186,8 +186,6 @@ def check_number_list(
         return value
     if any(is_unknown(v) for v in value):
         return value
-    if value == checked:
-        return list(value)
     known = _spellings_of(checked)
     seen: dict[str, Any] = {}
     for raw in value:
