@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import phonenumbers
 
-__all__ = ["InvalidNumber", "national_format", "to_e164", "to_ten_digits"]
+__all__ = ["InvalidNumber", "national_format", "spellings", "to_e164", "to_ten_digits"]
 
 _TEN_DIGITS = "a NANP number has 10 digits after the +1: area code, exchange, line"
 
@@ -83,6 +83,16 @@ def to_e164(value: str) -> str:
     if not isinstance(value, str):
         raise InvalidNumber(f"{value!r} is not a telephone number")
     return _e164(value)
+
+
+def spellings(number: str) -> tuple[str, ...]:
+    """A number as :func:`to_e164` or :func:`to_ten_digits` returned it, in both spellings the
+    APIs use; each normalizes back to it without a parse being needed to know so."""
+    if len(number) == 12 and number.startswith("+1"):
+        return (number, number[2:])
+    if len(number) == 10 and number.isdigit():
+        return (number, "+1" + number)
+    return (number,)
 
 
 #: Parsing costs about 0.1 ms a number, and one provider process checks the same numbers for

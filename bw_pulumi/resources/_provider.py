@@ -15,7 +15,7 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, Resource,
 from pulumi.output import Unknown
 
 from .._display import install_error_display
-from .._numbers import InvalidNumber
+from .._numbers import InvalidNumber, spellings
 from .._progress import say as log
 from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
@@ -208,13 +208,8 @@ def _spellings_of(checked: Any) -> dict[str, str]:
     to it, so a match needs no parse; anything else is parsed as usual."""
     known: dict[str, str] = {}
     for number in checked if isinstance(checked, list) else ():
-        if not isinstance(number, str):
-            continue
-        known[number] = number
-        if len(number) == 12 and number.startswith("+1"):
-            known[number[2:]] = number
-        elif len(number) == 10 and number.isdigit():
-            known["+1" + number] = number
+        if isinstance(number, str):
+            known.update(dict.fromkeys(spellings(number), number))
     return known
 
 
