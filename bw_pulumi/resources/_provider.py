@@ -16,6 +16,7 @@ from pulumi.output import Unknown
 
 from .._display import install_error_display
 from .._numbers import InvalidNumber, spellings
+from .._plugin_exit import freeze_heap_at_exit
 from .._progress import say as log
 from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
@@ -78,6 +79,7 @@ class BaseProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the plugin before any provider call: errors from here on read as one message.
         install_error_display()
+        freeze_heap_at_exit()
         settings = Settings.load({key: req.config.get(key) for key, _ in SETTINGS_KEYS.values()})
         RUNTIME.configure(self, settings)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import threading
@@ -182,6 +183,18 @@ class Engine:
     @property
     def stderr(self) -> str:
         return "".join(self._stderr)
+
+    def interrupt(self, timeout: float = 10.0) -> int:
+        """End the plugin as the engine does after every command (SIGINT, then wait); its exit
+        code. Its stderr is complete afterwards."""
+        assert self._proc is not None
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        self._proc.send_signal(signal.SIGINT)
+        code = self._proc.wait(timeout=timeout)
+        self._drain.join(timeout=timeout)
+        return code
 
     def close(self) -> None:
         if self._channel is not None:

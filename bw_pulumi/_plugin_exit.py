@@ -1,0 +1,47 @@
+"""Let the provider plugin exit in milliseconds, not a sixth of a second.
+
+The engine ends every command by interrupting the provider plugin and waiting for it to exit
+(``InterruptChildren``, then up to 5 s: sdk/go/common/resource/plugin/plugin.go), and the
+command is not over until it has. Once the gRPC server stops, CPython's finalization runs one
+last cyclic garbage collection over every object that pulumi, grpc and protobuf created: about
+150 ms of every ``up``, ``refresh`` and ``destroy`` on the benchmark machine, 20 ms with the heap
+frozen. Frozen objects are still freed by reference counting; only cycles are left for the
+operating system to reclaim with the process. Nothing in the plugin needs a cycle finalized at
+exit: sockets and files close with the process, and the interpreter flushes stdio regardless.
+
+Runs from ``BaseProvider.configure``, so only in the plugin process (``python -m
+pulumi.dynamic``); never in a program, a test or anyone else's process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import sys
+import threading
+
+__all__ = ["PLUGIN_MAIN", "freeze_heap_at_exit"]
+
+#: ``__main__``'s module name in the dynamic provider plugin.
+PLUGIN_MAIN = "pulumi.dynamic.__main__"
+
+_lock = threading.Lock()
+_registered = False
+
+
+def _main_module_name() -> str | None:
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None)
+
+
+def freeze_heap_at_exit() -> bool:
+    """Freeze the heap when the plugin exits; True if registered (now or before), False when
+    this process is not the plugin. Idempotent and thread-safe."""
+    global _registered
+    if _main_module_name() != PLUGIN_MAIN:
+        return False
+    with _lock:
+        if not _registered:
+            atexit.register(gc.freeze)
+            _registered = True
+    return True
