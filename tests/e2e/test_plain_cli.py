@@ -10,6 +10,7 @@ own Python language host for the program; the emulator runs in this process on 1
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +239,15 @@ def test_a_url_nothing_listens_on_fails_at_once_naming_the_url_tried(
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-x", "-q"]))
+
+
+def test_the_projects_virtualenv_has_a_pip_the_language_host_lists_packages_with_quickly() -> None:
+    """Pulumi's Python host runs ``pip --version`` and ``pip list`` on every command; the pip
+    Python 3.11's venv bundles takes twice as long, so scripts/setup upgrades it (>= 25)."""
+    out = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "python"), "-c", "import pip; print(pip.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert int(out.split(".")[0]) >= 25, f"pip {out} in .venv: run scripts/setup"
