@@ -25,6 +25,7 @@ import types
 from collections.abc import MutableMapping
 from typing import Any
 
+from ._plugin_exit import note_failed_call
 from .errors import BwPulumiError
 
 __all__ = ["TracebackProxy", "install_error_display"]
@@ -44,6 +45,7 @@ class TracebackProxy:
         return getattr(self._real, name)
 
     def format_exc(self, limit: int | None = None, chain: bool = True) -> str:
+        note_failed_call()  # the server asks only when a call failed
         exc = sys.exc_info()[1]
         if isinstance(exc, BwPulumiError):
             try:

@@ -78,8 +78,8 @@ class BaseProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the plugin before any provider call: errors from here on read as one message.
-        install_error_display()
-        freeze_heap_at_exit()
+        if install_error_display():  # which notes failed calls, the freeze's condition
+            freeze_heap_at_exit()
         settings = Settings.load({key: req.config.get(key) for key, _ in SETTINGS_KEYS.values()})
         RUNTIME.configure(self, settings)
 

@@ -1,5 +1,6 @@
 """The plugin a bw-pulumi provider ran in skips CPython's last garbage collection when the engine
-ends it (bw_pulumi._plugin_exit): every command waits for that exit."""
+ends it (bw_pulumi._plugin_exit): every command waits for that exit. Not after a failed call,
+whose slower exit keeps the engine from interrupting the program in its own shutdown."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from bw_helpers import application_inputs, bw_stack_config
-from harness import Engine
+from harness import Engine, ProviderError
 
 from bw_pulumi import ApplicationProvider
 from bw_pulumi.emulator import Emulator
@@ -49,4 +51,14 @@ def test_a_plugin_no_bw_provider_ran_in_exits_as_cpython_does(
     start_engine: Callable[..., Engine], bw_emu: Emulator, tmp_path: Path
 ) -> None:
     engine = _reporting_plugin(start_engine, tmp_path, bw_stack_config(bw_emu))
+    assert _frozen_at_exit(engine) == 0
+
+
+def test_a_plugin_where_a_call_failed_exits_as_cpython_does(
+    start_engine: Callable[..., Engine], bw_emu: Emulator, tmp_path: Path
+) -> None:
+    config = {**bw_stack_config(bw_emu), "bandwidth:catapultUrl": f"{bw_emu.base_url}/nowhere"}
+    engine = _reporting_plugin(start_engine, tmp_path, config)
+    with pytest.raises(ProviderError):
+        engine.create(ApplicationProvider(), application_inputs())
     assert _frozen_at_exit(engine) == 0
