@@ -16,43 +16,25 @@ password, through the plain CLI; none in 6 with the slower exit). The dynamic se
 every failed call through ``traceback.format_exc``, which :mod:`bw_pulumi._display` answers, so
 that is where :func:`note_failed_call` is called.
 
-Runs from ``BaseProvider.configure``, so only in the plugin process (``python -m
-pulumi.dynamic``); never in a program, a test or anyone else's process.
+Registered by ``BaseProvider.configure`` once the error display is in place: that also tells it
+this process is the plugin (``python -m pulumi.dynamic``), never a program, a test or anyone
+else's process.
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
-import sys
-import threading
 
-__all__ = ["PLUGIN_MAIN", "freeze_heap_at_exit", "note_failed_call"]
+__all__ = ["freeze_heap_at_exit", "note_failed_call"]
 
-#: ``__main__``'s module name in the dynamic provider plugin.
-PLUGIN_MAIN = "pulumi.dynamic.__main__"
-
-_lock = threading.Lock()
-_registered = False
 _failed_call = False
 
 
-def _main_module_name() -> str | None:
-    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return getattr(spec, "name", None)
-
-
-def freeze_heap_at_exit() -> bool:
-    """Freeze the heap when the plugin exits; True if registered (now or before), False when
-    this process is not the plugin. Idempotent and thread-safe."""
-    global _registered
-    if _main_module_name() != PLUGIN_MAIN:
-        return False
-    with _lock:
-        if not _registered:
-            atexit.register(_freeze_unless_a_call_failed)
-            _registered = True
-    return True
+def freeze_heap_at_exit() -> None:
+    """Freeze the heap when this (plugin) process exits, unless a call failed. Idempotent."""
+    atexit.unregister(_freeze_unless_a_call_failed)
+    atexit.register(_freeze_unless_a_call_failed)
 
 
 def note_failed_call() -> None:
