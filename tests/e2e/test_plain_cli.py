@@ -237,10 +237,6 @@ def test_a_url_nothing_listens_on_fails_at_once_naming_the_url_tried(
     assert_emulator_empty(emu)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__, "-x", "-q"]))
-
-
 def test_the_projects_virtualenv_has_a_pip_the_language_host_lists_packages_with_quickly() -> None:
     """Pulumi's Python host runs ``pip --version`` and ``pip list`` on every command; the pip
     Python 3.11's venv bundles takes twice as long, so scripts/setup upgrades it (>= 25)."""
@@ -251,3 +247,7 @@ def test_the_projects_virtualenv_has_a_pip_the_language_host_lists_packages_with
         check=True,
     ).stdout.strip()
     assert int(out.split(".")[0]) >= 25, f"pip {out} in .venv: run scripts/setup"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-x", "-q"]))
