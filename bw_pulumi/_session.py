@@ -6,6 +6,12 @@ client CPU, and the provider process is CPU-bound there. Bandwidth's APIs set no
 never redirect (a redirect is refused), and a provider process talks to one host, so the
 environment is read once here and the rest is the same exchange requests would make.
 
+requests' adapter is kept (urllib3's pool, time-outs, TLS and its mapping of urllib3's errors)
+but subclassed where requests documents it (:class:`~._one_host.OneHostAdapter`): it looked up
+the pool per request, parsing the URL, matching proxies and stat-ing the CA bundle. Measured on
+1000 DELETEs 16 wide against the emulator: about 1.3 ms of client CPU per request before, 1.15
+after.
+
 requests (with urllib3, ~80 ms) is imported by the first exchange, not with bw_pulumi: most
 provider processes (a no-op ``up``, a preview) make no request at all.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ._xml import MAX_XML_BYTES
 
@@ -46,27 +53,31 @@ def read_capped(response: requests.Response) -> None:
 
 
 class Exchange:
-    """Prepared requests for one host, with basic auth and the environment's proxy and CA bundle.
+    """Prepared requests for one origin, with basic auth and the environment's proxy and CA bundle.
 
     ``NO_PROXY`` is applied to that host as requests would; ``trust_env`` is off otherwise
-    (credentials are explicit, so no ``.netrc`` look-up is lost).
+    (credentials are explicit, so no ``.netrc`` look-up is lost). Every URL sent must start with
+    ``base_url``'s origin: the adapter keeps the one connection pool it found for it.
     """
 
     def __init__(
         self, base_url: str, auth: tuple[str, str], user_agent: str, pool_maxsize: int
     ) -> None:
         import requests
-        from requests.adapters import HTTPAdapter
-        from requests.auth import HTTPBasicAuth
 
+        from ._one_host import OneHostAdapter, basic_auth, prepare
+
+        parts = urlsplit(base_url)
+        #: scheme://netloc exactly as ``base_url`` spells it, so every URL under it starts so.
+        self.origin = base_url[: len(parts.scheme) + 3 + len(parts.netloc)]
         self.proxies: dict[str, str] = requests.utils.get_environ_proxies(base_url)
         bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         self.verify: bool | str = bundle or True
-        self._auth = HTTPBasicAuth(*auth)
         self._headers = dict(requests.utils.default_headers())
         self._headers["User-Agent"] = user_agent
-        self._adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_maxsize, max_retries=0)
-        self._prepared = requests.PreparedRequest
+        self._headers["Authorization"] = basic_auth(*auth)
+        self._adapter = OneHostAdapter(self.origin, pool_maxsize)
+        self._prepare = prepare
         #: Failures of the exchange itself: retried by backoff when the request may be repeated.
         self.failures: tuple[type[Exception], ...] = (
             requests.ConnectionError,
@@ -89,12 +100,9 @@ class Exchange:
         timeout: tuple[float, float],
     ) -> requests.Response:
         """One exchange; the body is left unread (``stream``) for the caller's size cap."""
-        prepared = self._prepared()
-        prepared.prepare_method(method)
-        prepared.prepare_url(url, params)
-        prepared.prepare_headers({**self._headers, **headers})
-        prepared.prepare_body(data, None, json)
-        self._auth(prepared)
+        if not url.startswith(self.origin):
+            raise ValueError(f"{url!r} is not under {self.origin!r}")
+        prepared = self._prepare(method, url, params, {**self._headers, **headers}, data, json)
         return self._adapter.send(
             prepared, stream=True, timeout=timeout, verify=self.verify, proxies=self.proxies
         )

@@ -6,18 +6,26 @@ Waits are never taken: the transport's clock is a :class:`FakeClock` (patched ov
 
 from __future__ import annotations
 
+import base64
 import json
 import math
+import os
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import requests
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_mock import MockerFixture
 
 import bw_pulumi
 from bw_pulumi import _http, _pacing
 from bw_pulumi._http import RESET_MARGIN_SECONDS, Transport, id_from_location, user_agent
+from bw_pulumi._one_host import query_string
 from bw_pulumi._pacing import (
     JITTER_SECONDS,
     PACING_HEADROOM,
@@ -75,6 +83,62 @@ def test_every_request_carries_user_agent_and_basic_auth(server: ReplayServer) -
     assert user_agent() == f"bw-pulumi/{bw_pulumi.__version__}"
     assert server.last.headers["Authorization"].startswith("Basic ")
     assert server.last.path == "/api/accounts/1/subscriptions"
+
+
+def test_basic_auth_sends_non_ascii_credentials_as_utf8(server: ReplayServer) -> None:
+    server.script(Reply(200, b"ok"))
+    Transport(server.url, ("tökén", "pässwörd-€"), CATAPULT).request("GET", "/v1/users/u-1")
+    sent = server.last.headers["Authorization"].removeprefix("Basic ")
+    assert base64.b64decode(sent).decode() == "tökén:pässwörd-€"
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.none()
+        | st.integers()
+        | st.text(max_size=12)
+        | st.lists(st.text(max_size=6) | st.integers(), max_size=3),
+        max_size=4,
+    )
+)
+def test_query_parameters_are_encoded_as_requests_encodes_them(params: dict[str, Any]) -> None:
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url("http://h/p", params)
+    expected = urlsplit(prepared.url or "").query
+    assert query_string(params) == (f"?{expected}" if expected else "")
+
+
+def test_the_ca_bundle_and_the_pool_are_looked_up_once_not_per_request(
+    server: ReplayServer, mocker: MockerFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests stats the bundle path on every request: a system call that hands the GIL over
+    in the middle of each one, which 16 threads of bulk work then queue for."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    isdir = mocker.spy(os.path, "isdir")
+    server.script(Reply(200, b"ok"))
+    transport = catapult(server)
+    for _ in range(5):
+        transport.request("GET", "/v1/users/u-1/applications", params={"page": 0})
+    stats = [c for c in isdir.call_args_list if "ca-certificates" in str(c.args[0])]
+    assert len(stats) <= 1
+    assert [r.path for r in server.requests] == ["/v1/users/u-1/applications"] * 5
+    assert all(r.query == {"page": ["0"]} for r in server.requests)
+
+
+def test_a_url_outside_the_transports_origin_is_refused(server: ReplayServer) -> None:
+    transport = catapult(server)
+    with pytest.raises(ValueError, match="is not under"):
+        transport._exchange.send(
+            "GET",
+            "http://elsewhere.invalid/v1",
+            params=None,
+            data=None,
+            json=None,
+            headers={},
+            timeout=(1, 1),
+        )
+    assert server.requests == []
 
 
 def test_read_timeout_becomes_transport_error_naming_the_origin_but_no_query() -> None:
