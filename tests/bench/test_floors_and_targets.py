@@ -141,6 +141,13 @@ def test_the_baseline_has_no_floor_and_reports_bulk_net_of_it() -> None:
     assert baseline["result"] == "INFO"
     net = (destroy_floor + 2.0 - 0.8) / round(destroy_floor, 2)
     assert f"= {net:.2f}x" in baseline["detail"]
+    # What even a provider with no cost of its own would measure: the floor plus the engine.
+    best = (round(destroy_floor, 2) + 0.8) / round(destroy_floor, 2)
+    assert (
+        f"nothing beyond the floor: destroy (floor {round(destroy_floor, 2)}s + 0.8s)"
+        in baseline["detail"]
+    )
+    assert baseline["detail"].endswith(f"= {best:.2f}x")
     # The target itself is still judged on the whole wall time.
     assert checks["bulk destroy wall time <= 1.2x floor at N=1000"]["result"] == "FAIL"
 
