@@ -129,7 +129,7 @@ def test_an_unknown_layout_is_refused_before_any_stack_is_made() -> None:
         program("one-each")
 
 
-def test_the_baseline_has_no_floor_and_reports_bulk_net_of_it() -> None:
+def test_the_baseline_has_no_floor_and_reports_bulk_net_of_it_and_the_best_reachable() -> None:
     assert floor_seconds("destroy", 1000, PACING, "null") == 0
     destroy_floor = floor_seconds("destroy", 1000, PACING)
     rows = [
