@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from types import FrameType
 
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE, Accounts
+from bw_pulumi.emulator.dashboard.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE
+from bw_pulumi.emulator.models import Accounts
 from bw_pulumi.emulator.server import Emulator
 
 _DEFAULTS = Accounts()

@@ -21,10 +21,12 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import catapult_faults, dashboard_faults, urls
-from bw_pulumi.emulator.catapult_backend import CatapultBackend
+from bw_pulumi.emulator import urls
+from bw_pulumi.emulator.catapult import faults as catapult_faults
+from bw_pulumi.emulator.catapult.backend import CatapultBackend
 from bw_pulumi.emulator.control import ControlContext
-from bw_pulumi.emulator.dashboard_backend import DashboardBackend
+from bw_pulumi.emulator.dashboard import faults as dashboard_faults
+from bw_pulumi.emulator.dashboard.backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.httpd import SOCKET_KEY
 from bw_pulumi.emulator.store import Store

@@ -13,22 +13,21 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import orders
-from bw_pulumi.emulator.catapult_backend import CatapultBackend
-from bw_pulumi.emulator.catapult_json import app_json
+from bw_pulumi.emulator.catapult.backend import CatapultBackend
+from bw_pulumi.emulator.catapult.wire import app_json
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.delivery import Delivery
-from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import (
+from bw_pulumi.emulator.common import now, to_dict
+from bw_pulumi.emulator.dashboard import orders
+from bw_pulumi.emulator.dashboard.models import (
     DEFAULT_FAILING_CODE,
     DEFAULT_UNIMPORTABLE_CODE,
     EXTERNAL,
     IMPORT,
     REMOVE,
-    World,
-    now,
-    to_dict,
 )
+from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.errors import EmulatorFault
+from bw_pulumi.emulator.models import World
 from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, FaultPlan, Faults, Stats
 from bw_pulumi.emulator.wire import faults_as, json_response
@@ -144,7 +143,7 @@ def post_progression(ctx: ControlContext, request: Request) -> Response:
 
 
 def post_settle(ctx: ControlContext, request: Request) -> Response:
-    """Every pending order takes all its steps now (see :func:`.orders.settle`)."""
+    """Every pending order takes all its steps now (see :func:`.dashboard.orders.settle`)."""
     with ctx.store.write() as world:
         settled = orders.settle(world, now())
     return json_response({"settled": settled})

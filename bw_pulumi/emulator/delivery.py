@@ -17,8 +17,10 @@ from typing import Any
 import requests
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.models import InboundSms, Notify, iso_millis, iso_seconds, now
-from bw_pulumi.emulator.orders import STATUS_MESSAGES
+from bw_pulumi.emulator.catapult.models import InboundSms
+from bw_pulumi.emulator.common import iso_millis, iso_seconds, now
+from bw_pulumi.emulator.dashboard.models import Notify
+from bw_pulumi.emulator.dashboard.orders import STATUS_MESSAGES
 
 __all__ = ["Delivery", "notification_xml"]
 

@@ -13,10 +13,10 @@ from types import TracebackType
 from typing import Any
 
 from bw_pulumi.emulator.app import EmulatorApp
-from bw_pulumi.emulator.catapult_backend import CatapultBackend
+from bw_pulumi.emulator.catapult.backend import CatapultBackend
 from bw_pulumi.emulator.clock import Progression
 from bw_pulumi.emulator.control_client import ControlClient
-from bw_pulumi.emulator.dashboard_backend import DashboardBackend
+from bw_pulumi.emulator.dashboard.backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.httpd import Server
 from bw_pulumi.emulator.models import Accounts

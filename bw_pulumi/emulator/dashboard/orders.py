@@ -11,7 +11,7 @@ import copy
 
 from bw_pulumi.emulator import clock
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.models import (
+from bw_pulumi.emulator.dashboard.models import (
     COMPLETE,
     EXCEPTION,
     EXTERNAL,
@@ -27,9 +27,9 @@ from bw_pulumi.emulator.models import (
     Notify,
     Order,
     OrderError,
-    World,
     describe,
 )
+from bw_pulumi.emulator.models import World
 
 __all__ = ["STATUS_MESSAGES", "advance", "create", "read", "settle"]
 
