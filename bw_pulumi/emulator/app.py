@@ -57,6 +57,12 @@ _CANONICAL = {
         "applications",
         "phoneNumbers",
         "messages",
+        "sippeers",
+        "associatedsippeers",
+        "products",
+        "messaging",
+        "features",
+        "applicationSettings",
     ]
 }
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1", "localhost"}

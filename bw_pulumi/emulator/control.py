@@ -97,6 +97,12 @@ def state_json(world: World) -> dict[str, Any]:
         "remove_orders": by_kind[REMOVE],
         "external_orders": by_kind[EXTERNAL],
         "in_service": sorted(world.in_service),
+        "in_service_peers": dict(world.in_service_peers),
+        "dashboard_applications": [
+            {**to_dict(a), "id": a.application_id} for a in world.dashboard_applications.values()
+        ],
+        "sites": [{**to_dict(s), "id": s.site_id} for s in world.sites.values()],
+        "sip_peers": [{**to_dict(p), "id": p.peer_id} for p in world.sip_peers.values()],
         "applications": [app_json(a) for a in world.applications.values()],
         "phone_numbers": [{**to_dict(n), "id": n.number_id} for n in world.phone_numbers.values()],
         "messages": [{**to_dict(m), "id": m.message_id} for m in world.messages.values()],

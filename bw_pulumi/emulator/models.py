@@ -13,7 +13,16 @@ from typing import Any
 
 from bw_pulumi.emulator.catapult.models import Application, Message, PhoneNumber
 from bw_pulumi.emulator.common import to_dict
-from bw_pulumi.emulator.dashboard.models import Notify, Order, Subscription, order_from_dict
+from bw_pulumi.emulator.dashboard.models import (
+    DEFAULT_SITE_ID,
+    DashboardApplication,
+    Notify,
+    Order,
+    SipPeer,
+    Site,
+    Subscription,
+    order_from_dict,
+)
 
 STATE_VERSION = 1  # the state file's format; new keys only ever get defaults
 
@@ -30,6 +39,10 @@ class Accounts:
     api_secret: str = "emulator-secret"
 
 
+def _default_sites() -> dict[str, Site]:
+    return {DEFAULT_SITE_ID: Site(DEFAULT_SITE_ID, "Default site")}
+
+
 @dataclass
 class World:
     """Every object the emulator holds, and the numbers scripted through the control API."""
@@ -43,6 +56,12 @@ class World:
     failing: dict[str, int] = field(default_factory=dict)
     #: Numbers whose import orders end EXCEPTION (see ``orders._resolve``).
     exception: set[str] = field(default_factory=set)
+    #: The SIP peer (Location) a number was imported into: its messaging application is the
+    #: one the Messaging API sends and delivers for (v2 doc 3 "Numbers").
+    in_service_peers: dict[str, str] = field(default_factory=dict)
+    dashboard_applications: dict[str, DashboardApplication] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=_default_sites)
+    sip_peers: dict[str, SipPeer] = field(default_factory=dict)
     applications: dict[str, Application] = field(default_factory=dict)
     phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
@@ -59,6 +78,10 @@ class World:
             "unimportable": dict(self.unimportable),
             "failing": dict(self.failing),
             "exception": sorted(self.exception),
+            "in_service_peers": dict(self.in_service_peers),
+            "dashboard_applications": [to_dict(a) for a in self.dashboard_applications.values()],
+            "sites": [to_dict(s) for s in self.sites.values()],
+            "sip_peers": [to_dict(p) for p in self.sip_peers.values()],
             "applications": [to_dict(a) for a in self.applications.values()],
             "phone_numbers": [to_dict(n) for n in self.phone_numbers.values()],
             "messages": [to_dict(m) for m in self.messages.values()],
@@ -79,6 +102,15 @@ class World:
         world.unimportable = {str(k): int(v) for k, v in data.get("unimportable", {}).items()}
         world.failing = {str(k): int(v) for k, v in data.get("failing", {}).items()}
         world.exception = {str(tn) for tn in data.get("exception", [])}
+        world.in_service_peers = {
+            str(k): str(v) for k, v in data.get("in_service_peers", {}).items()
+        }
+        for d in data.get("dashboard_applications", []):
+            world.dashboard_applications[d["application_id"]] = DashboardApplication(**d)
+        if "sites" in data:
+            world.sites = {s["site_id"]: Site(**s) for s in data["sites"]}
+        for p in data.get("sip_peers", []):
+            world.sip_peers[p["peer_id"]] = SipPeer(**p)
         for a in data.get("applications", []):
             world.applications[a["application_id"]] = Application(**a)
         for n in data.get("phone_numbers", []):

@@ -25,6 +25,7 @@ from bw_pulumi.emulator.dashboard.forms import (
     validate_order,
 )
 from bw_pulumi.emulator.dashboard.models import EXTERNAL, IMPORT, Loa, Order, Subscription
+from bw_pulumi.emulator.dashboard.platform import PlatformBackend
 from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.models import World
 from bw_pulumi.emulator.store import Store
@@ -75,6 +76,8 @@ class DashboardBackend:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: Applications, Sites and Locations (the current platform, bandwidth-api-v2.md 2-3).
+        self.platform = PlatformBackend(store)
 
     @property
     def account_id(self) -> str:

@@ -156,3 +156,54 @@ def order_from_dict(data: dict[str, Any]) -> Order:
     values["pending"] = [(float(at), str(status)) for at, status in values.get("pending", [])]
     values["loas"] = [Loa(**loa) for loa in values.get("loas", [])]
     return Order(**values)
+
+
+# -- the current platform: applications, sites, SIP peers (bandwidth-api-v2.md 2-3) ----------
+
+MESSAGING_V2 = "Messaging-V2"
+VOICE_V2 = "Voice-V2"
+#: The emulator's one Site at start: "14", the site id every example and the demo use.
+DEFAULT_SITE_ID = "14"
+
+
+@dataclass
+class DashboardApplication:
+    """A ``/accounts/{id}/applications`` object; passwords are kept, never echoed (v2 doc 2)."""
+
+    application_id: str
+    service_type: str
+    app_name: str
+    inbound_callback_url: str | None = None
+    outbound_callback_url: str | None = None
+    inbound_user: str | None = None
+    inbound_password: str | None = None
+    outbound_user: str | None = None
+    outbound_password: str | None = None
+    callback_types: list[str] = field(default_factory=list)
+    #: The deprecated ``MsgCallbackUrl``/``CallbackUrl`` when the app was made with them.
+    legacy_url: str | None = None
+    #: Voice-V2 fields, echoed as sent (``CallInitiatedCallbackUrl`` ...).
+    voice: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Site:
+    site_id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass
+class SipPeer:
+    """A Location: its messaging features (``None`` = off) and assigned messaging application."""
+
+    peer_id: str
+    site_id: str
+    name: str
+    is_default: bool = False
+    proxy_peer_id: str = ""
+    #: ``SipPeerSmsFeatureSettings`` children as sent (``Protocol``, ``Zone1`` ...).
+    sms: dict[str, str] | None = None
+    #: ``MmsSettings/Protocol`` when MMS is on.
+    mms: str | None = None
+    application_id: str | None = None

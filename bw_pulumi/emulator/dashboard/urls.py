@@ -5,13 +5,28 @@ names are public in ``GET /_emulator/stats`` and name the request budgets: never
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from werkzeug.wrappers import Response
+
+from bw_pulumi.emulator.dashboard import platform_responses as v2
 from bw_pulumi.emulator.dashboard import responses as dash
 from bw_pulumi.emulator.wire import Route
 from bw_pulumi.emulator.wire import route as _route
 
 __all__ = ["ROUTES"]
 
+
+def _v2(*table: tuple[str, str, str, Callable[..., Response]]) -> list[Route]:
+    """Current-platform routes (bandwidth-api-v2.md 2-3), relative to the account."""
+    return [_route(m, f"{_A}{path}", f"dashboard.{name}", h) for m, path, name, h in table]
+
+
 _A = "/accounts/<account_id>"
+_APPL = "/applications/<application_id>"
+_PEERS = "/sites/<site_id>/sippeers"
+_PEER = f"{_PEERS}/<peer_id>"
+_MSG = f"{_PEER}/products/messaging"
 _SUB = f"{_A}/subscriptions/<subscription_id>"
 _IMP = f"{_A}/importTnOrders/<order_id>"
 _REM = f"{_A}/removeImportedTnOrders/<order_id>"
@@ -53,5 +68,32 @@ ROUTES: list[Route] = [
         f"{_A}/sites/<site_id>/inserviceNumbers",
         "dashboard.inservice.site_list",
         dash.list_site_in_service,
+    ),
+    *_v2(
+        ("POST", "/applications", "applications.create", v2.create_application),
+        ("GET", "/applications", "applications.list", v2.list_applications),
+        ("GET", _APPL, "applications.get", v2.get_application),
+        ("PUT", _APPL, "applications.put", v2.put_application),
+        ("PATCH", _APPL, "applications.patch", v2.patch_application),
+        ("DELETE", _APPL, "applications.delete", v2.delete_application),
+        ("GET", f"{_APPL}/associatedsippeers", "applications.peers", v2.associated_peers),
+        ("POST", "/sites", "sites.create", v2.create_site),
+        ("GET", "/sites", "sites.list", v2.list_sites),
+        ("GET", "/sites/<site_id>", "sites.get", v2.get_site),
+        ("POST", _PEERS, "sippeers.create", v2.create_peer),
+        ("GET", _PEERS, "sippeers.list", v2.list_peers),
+        ("GET", _PEER, "sippeers.get", v2.get_peer),
+        ("DELETE", _PEER, "sippeers.delete", v2.delete_peer),
+        ("POST", f"{_MSG}/features/sms", "sippeers.sms.create", v2.create_sms),
+        ("GET", f"{_MSG}/features/sms", "sippeers.sms.get", v2.get_sms),
+        ("PUT", f"{_MSG}/features/sms", "sippeers.sms.put", v2.put_sms),
+        ("DELETE", f"{_MSG}/features/sms", "sippeers.sms.delete", v2.delete_sms),
+        ("POST", f"{_MSG}/features/mms", "sippeers.mms.create", v2.create_mms),
+        ("GET", f"{_MSG}/features/mms", "sippeers.mms.get", v2.get_mms),
+        ("PUT", f"{_MSG}/features/mms", "sippeers.mms.put", v2.put_mms),
+        ("DELETE", f"{_MSG}/features/mms", "sippeers.mms.delete", v2.delete_mms),
+        ("GET", f"{_MSG}/applicationSettings", "sippeers.appsettings.get", v2.get_app_settings),
+        ("PUT", f"{_MSG}/applicationSettings", "sippeers.appsettings.put", v2.put_app_settings),
+        ("GET", "/products/messaging/features/http", "messaging.http.get", v2.get_http_feature),
     ),
 ]
