@@ -13,23 +13,17 @@ from typing import Any
 
 from bw_pulumi.emulator.catapult.models import Application, Message, PhoneNumber
 from bw_pulumi.emulator.common import to_dict
-from bw_pulumi.emulator.dashboard.models import (
-    DEFAULT_SITE_ID,
-    DashboardApplication,
-    Notify,
-    Order,
-    SipPeer,
-    Site,
-    Subscription,
-    order_from_dict,
-)
+from bw_pulumi.emulator.dashboard.models import Notify, Order, Subscription, order_from_dict
+from bw_pulumi.emulator.messaging.models import MessageV2
+from bw_pulumi.emulator.provisioning import DEFAULT_SITE_ID, DashboardApplication, SipPeer, Site
 
 STATE_VERSION = 1  # the state file's format; new keys only ever get defaults
 
 
 @dataclass(frozen=True)
 class Accounts:
-    """The one Dashboard account and the one Catapult user the emulator serves."""
+    """The one Dashboard account, its API user and OAuth2 client, and the one Catapult user
+    the emulator serves."""
 
     account_id: str = "9900000"
     username: str = "emulator-user"
@@ -37,6 +31,10 @@ class Accounts:
     user_id: str = "u-emulatoruser0000000000000"
     api_token: str = "t-emulatortoken00000000000"
     api_secret: str = "emulator-secret"
+    #: The OAuth2 client (bandwidth-api.md 1.2) whose bearer tokens the Dashboard and
+    #: Messaging APIs accept besides the API user's Basic credentials.
+    client_id: str = "emulator-client-id"
+    client_secret: str = "emulator-client-secret"
 
 
 def _default_sites() -> dict[str, Site]:
@@ -63,6 +61,10 @@ class World:
     sites: dict[str, Site] = field(default_factory=_default_sites)
     sip_peers: dict[str, SipPeer] = field(default_factory=dict)
     applications: dict[str, Application] = field(default_factory=dict)
+    #: Messaging API v2 messages, sent and received.
+    messages_v2: dict[str, MessageV2] = field(default_factory=dict)
+    #: E.164 numbers a v2 message cannot reach: their ``message-failed`` errorCode.
+    undeliverable: dict[str, int] = field(default_factory=dict)
     phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
     #: Notifications waiting for the delivery thread (never persisted).
@@ -85,6 +87,8 @@ class World:
             "applications": [to_dict(a) for a in self.applications.values()],
             "phone_numbers": [to_dict(n) for n in self.phone_numbers.values()],
             "messages": [to_dict(m) for m in self.messages.values()],
+            "messages_v2": [to_dict(m) for m in self.messages_v2.values()],
+            "undeliverable": dict(self.undeliverable),
         }
 
     @classmethod
@@ -117,4 +121,7 @@ class World:
             world.phone_numbers[n["number_id"]] = PhoneNumber(**n)
         for m in data.get("messages", []):
             world.messages[m["message_id"]] = Message(**m)
+        for m in data.get("messages_v2", []):
+            world.messages_v2[m["message_id"]] = MessageV2(**m)
+        world.undeliverable = {str(k): int(v) for k, v in data.get("undeliverable", {}).items()}
         return world

@@ -192,3 +192,12 @@ def messaging_location(api: Api, app_id: str, site: str = "14") -> str:
     )
     assert api.d("PUT", f"{base}/applicationSettings", data=settings).status_code == 200
     return peer
+
+
+def import_into(api: Api, peer: str, tn: str, site: str = "14") -> None:
+    """Import ``tn`` into the Location ``peer`` and wait until it is in service there."""
+    body = import_body(tn, sip_peer=False).replace(
+        "<SiteId>743</SiteId>", f"<SiteId>{site}</SiteId><SipPeerId>{peer}</SipPeerId>"
+    )
+    post_order(api, "importTnOrders", body)
+    wait_for(lambda: api.emu.control.state()["in_service_peers"].get(tn) == peer)

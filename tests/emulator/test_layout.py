@@ -11,10 +11,10 @@ from bw_pulumi.emulator.server import SETTINGS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "bw_pulumi" / "emulator"
 #: One sub-package per API (as moto keeps one folder per service), each with these modules.
-APIS = ("dashboard", "catapult")
+APIS = ("dashboard", "catapult", "messaging")
 API_MODULES = {"models", "backend", "responses", "faults", "wire", "urls"}
 #: The handler modules: each reaches its backend, never another API's handlers.
-WIRE = {"dashboard.responses", "catapult.responses", "control"}
+WIRE = {"dashboard.responses", "catapult.responses", "messaging.responses", "control"}
 
 
 def _modules() -> dict[str, Path]:
@@ -88,7 +88,7 @@ def test_one_apis_modules_never_import_the_others() -> None:
 
 
 def test_every_endpoint_has_one_route() -> None:
-    for table in (urls.DASHBOARD, urls.CATAPULT, urls.CONTROL):
+    for table in (urls.DASHBOARD, urls.CATAPULT, urls.MESSAGING, urls.OAUTH, urls.CONTROL):
         endpoints = [rule.endpoint for rule, _ in table]
         assert len(endpoints) == len(set(endpoints))
 

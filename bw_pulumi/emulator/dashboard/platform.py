@@ -13,14 +13,9 @@ import secrets
 from bw_pulumi.emulator.common import new_uuid
 from bw_pulumi.emulator.dashboard.app_forms import ApplicationForm, apply_form, refuse
 from bw_pulumi.emulator.dashboard.forms import is_uuid
-from bw_pulumi.emulator.dashboard.models import (
-    MESSAGING_V2,
-    DashboardApplication,
-    SipPeer,
-    Site,
-)
 from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.models import World
+from bw_pulumi.emulator.provisioning import MESSAGING_V2, DashboardApplication, SipPeer, Site
 from bw_pulumi.emulator.store import Store
 
 __all__ = ["PlatformBackend"]

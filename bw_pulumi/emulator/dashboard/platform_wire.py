@@ -14,7 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.dashboard.models import DashboardApplication, SipPeer, Site
+from bw_pulumi.emulator.provisioning import DashboardApplication, SipPeer, Site
 
 __all__ = [
     "app_list_doc",
