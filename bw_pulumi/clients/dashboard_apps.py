@@ -36,6 +36,7 @@ from .dashboard_apps_xml import (
     parse_sip_peer,
     parse_sip_peers,
     parse_site,
+    parse_sites,
     parse_sms_feature,
 )
 
@@ -123,6 +124,20 @@ class DashboardAppsClient:
         if root is None:
             return SiteInfo(site_id, None)
         return parse_site(root, site_id)
+
+    def list_sites(self) -> list[SiteInfo]:
+        """Every Site of the account (``SitesResponse > Sites > Site*``)."""
+        root = self._root(self._send("GET", self._path("sites")))
+        return [] if root is None else parse_sites(root)
+
+    def find_sip_peer(self, peer_id: str) -> SipPeerInfo | None:
+        """The SIP peer with this id in whichever Site holds it (ids are account-wide), for
+        reads that know only the id; ``None`` when no Site has it."""
+        for site in self.list_sites():
+            for peer in self.list_sip_peers(site.site_id):
+                if peer.peer_id == peer_id:
+                    return peer
+        return None
 
     def create_sip_peer(self, site_id: str, peer_name: str, is_default_peer: bool | None) -> str:
         """POST answers 201 with a ``Location`` header and no body: the id comes from it."""

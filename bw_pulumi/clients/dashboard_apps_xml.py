@@ -42,6 +42,7 @@ __all__ = [
     "parse_sip_peer",
     "parse_sip_peers",
     "parse_site",
+    "parse_sites",
     "parse_sms_feature",
 ]
 
@@ -187,6 +188,15 @@ def parse_site(root: Element, site_id: str) -> SiteInfo:
     """``SiteResponse > Site``; the id is the one asked for when the body omits it."""
     site = _xml.find(root, "Site")
     return SiteInfo(_xml.child_text(site, "Id") or site_id, _xml.child_text(site, "Name"))
+
+
+def parse_sites(root: Element) -> list[SiteInfo]:
+    """``SitesResponse > Sites > Site*``; a site without an ``Id`` is skipped."""
+    sites = (
+        (_xml.child_text(node, "Id"), _xml.child_text(node, "Name"))
+        for node in _xml.find_all(root, "Site")
+    )
+    return [SiteInfo(site_id, name) for site_id, name in sites if site_id]
 
 
 def _sip_peer(node: Element, site_id: str | None) -> SipPeerInfo:
