@@ -25,6 +25,7 @@ from ._reach import ANSWERED
 from .clients.catapult import CatapultClient
 from .clients.dashboard import DashboardClient
 from .clients.dashboard_dialect import DASHBOARD
+from .clients.messaging import MessagingClient
 from .config import Settings
 from .resources._in_service import InServiceCache
 from .resources._number_listing import NumberListings
@@ -41,6 +42,7 @@ class Runtime:
         self._dashboards: dict[tuple[str, ...], DashboardClient] = {}
         self._catapults: dict[tuple[str, ...], CatapultClient] = {}
         self._tokens: dict[tuple[str, ...], TokenSource] = {}
+        self._messaging: dict[tuple[str, ...], MessagingClient] = {}
         self._reachable: set[tuple[str, str, str]] = set()
         #: Catapult's budgets are per user, so every Catapult transport paces on these buckets.
         self.pacer = Pacer()
@@ -82,6 +84,20 @@ class Runtime:
                     settings.dashboard_url, account_id, username, password, transport=transport
                 )
                 self._dashboards[key] = client
+            return client
+
+    def messaging(self, settings: Settings) -> MessagingClient:
+        """The process's Messaging API v2 client: the same auth as the Dashboard's (bearer
+        tokens from the one token source, or Basic with the Dashboard API user)."""
+        account_id, username, password = settings.dashboard_credentials()
+        bearer = self.token_source(settings)
+        key = (settings.messaging_url, account_id, username, password, *self._oauth_key(settings))
+        with self._lock:
+            client = self._messaging.get(key)
+            if client is None:
+                auth = bearer if bearer is not None else (username, password)
+                client = MessagingClient(settings.messaging_url, account_id, auth)
+                self._messaging[key] = client
             return client
 
     def token_source(self, settings: Settings) -> TokenSource | None:
@@ -134,6 +150,8 @@ class Runtime:
         with self._lock:
             transports = [c.transport for c in self._dashboards.values()]
             transports += [c.transport for c in self._catapults.values()]
+            transports += [c.transport for c in self._messaging.values()]
+            self._messaging.clear()
             tokens = list(self._tokens.values())
             self._tokens.clear()
             self._settings.clear()

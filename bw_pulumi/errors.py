@@ -149,6 +149,7 @@ class Unauthorized(BandwidthError):
     def _hint(self) -> str:
         keys = {
             "dashboard": ("username", "password"),
+            "messaging": ("username", "password"),
             "catapult": ("api_token", "api_secret"),
             "oauth": ("client_id", "client_secret"),
         }
@@ -202,8 +203,18 @@ class TransportError(BandwidthError):
         return f"{check[:-1]} and the network; {_SAVED_URL}" if check else ""
 
 
-_API_NAMES = {"dashboard": "Dashboard", "catapult": "Catapult", "oauth": "OAuth2"}
-_URL_KEYS = {"dashboard": "dashboard_url", "catapult": "catapult_url", "oauth": "oauth_token_url"}
+_API_NAMES = {
+    "dashboard": "Dashboard",
+    "catapult": "Catapult",
+    "oauth": "OAuth2",
+    "messaging": "Messaging",
+}
+_URL_KEYS = {
+    "dashboard": "dashboard_url",
+    "catapult": "catapult_url",
+    "oauth": "oauth_token_url",
+    "messaging": "messaging_url",
+}
 _SAVED_URL = (
     "a refresh or destroy uses the URL saved by the last up (run pulumi up, or add --run-program)."
 )
