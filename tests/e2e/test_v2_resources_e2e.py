@@ -9,6 +9,7 @@ import pulumi
 import pytest
 from bw_e2e import assert_no_credentials, emulator, stack_config
 from engine import PulumiE2E, is_secret
+from pulumi import automation as auto
 
 from bw_pulumi import (
     CallbackCredentials,
@@ -55,15 +56,28 @@ def owner() -> None:
     pulumi.export("messaging_id", messaging.id)
 
 
+def config(emu: Emulator, auth: str) -> dict[str, str | auto.ConfigValue]:
+    """The Dashboard login (Basic), or OAuth2 client credentials instead of it."""
+    cfg = stack_config(emu, PROJECT)
+    if auth == "oauth":
+        del cfg["bandwidth:username"], cfg["bandwidth:password"]
+        cfg["bandwidth:clientId"] = emu.client_id
+        cfg["bandwidth:clientSecret"] = auto.ConfigValue(emu.client_secret, secret=True)
+        cfg["bandwidth:oauthTokenUrl"] = emu.token_url
+    return cfg
+
+
+@pytest.mark.parametrize("auth", ["basic", "oauth"])
 def test_callback_passwords_are_secret_in_state_and_get_works_from_ids(
-    pulumi_e2e: PulumiE2E, emu: Emulator
+    pulumi_e2e: PulumiE2E, emu: Emulator, auth: str
 ) -> None:
-    stack = pulumi_e2e.stack(owner, config=stack_config(emu, PROJECT), project=PROJECT)
+    stack = pulumi_e2e.stack(owner, config=config(emu, auth), project=PROJECT)
     outputs = stack.up().outputs
     assert stack.up().summary.resource_changes == {"same": 4}
     assert stack.refresh().summary.resource_changes == {"same": 4}
     for text in (stack.export_text(), stack.backend_text(), "\n".join(stack.log)):
-        assert CALLBACK_PASSWORD not in text
+        assert CALLBACK_PASSWORD not in text and emu.client_secret not in text
+        assert "Bearer" not in text
         assert_no_credentials(text)
     app = stack.resources(TYPE + "MessagingApplication")[0]
     assert is_secret(app["inputs"]["inbound_callback_credentials"])
@@ -82,9 +96,7 @@ def test_callback_passwords_are_secret_in_state_and_get_works_from_ids(
         pulumi.export("site_id", got_location.site_id)
         pulumi.export("assigned", got_messaging.application_id)
 
-    other = pulumi_e2e.stack(
-        reader, config=stack_config(emu, PROJECT), stack_name="reader", project=PROJECT
-    )
+    other = pulumi_e2e.stack(reader, config=config(emu, auth), stack_name="reader", project=PROJECT)
     read = other.up().outputs
     assert read["app_name"].value == "sms"
     assert (read["peer_name"].value, read["site_id"].value) == ("staging", "14")
