@@ -15,6 +15,18 @@ from .resources.import_tn_order import (
     ServiceAddress,
     Subscriber,
 )
+from .resources.location import Location, LocationArgs, LocationProvider
+from .resources.location_messaging import (
+    LocationMessaging,
+    LocationMessagingArgs,
+    LocationMessagingProvider,
+)
+from .resources.messaging_application import (
+    CallbackCredentials,
+    MessagingApplication,
+    MessagingApplicationArgs,
+    MessagingApplicationProvider,
+)
 from .resources.phone_number import PhoneNumber, PhoneNumberArgs, PhoneNumberProvider
 from .resources.phone_number_bindings import (
     PhoneNumberBindings,
@@ -34,10 +46,20 @@ __all__ = [
     "Application",
     "ApplicationArgs",
     "ApplicationProvider",
+    "CallbackCredentials",
     "ImportTnOrder",
     "ImportTnOrderArgs",
     "ImportTnOrderProvider",
     "ImportabilityReport",
+    "Location",
+    "LocationArgs",
+    "LocationMessaging",
+    "LocationMessagingArgs",
+    "LocationMessagingProvider",
+    "LocationProvider",
+    "MessagingApplication",
+    "MessagingApplicationArgs",
+    "MessagingApplicationProvider",
     "PhoneNumber",
     "PhoneNumberArgs",
     "PhoneNumberBindings",

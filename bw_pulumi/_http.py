@@ -36,6 +36,7 @@ from .errors import (
     ErrorDetail,
     RateLimited,
     TransportError,
+    Unauthorized,
     call_label,
     error_for_status,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "PROGRESS_AFTER_SECONDS",
     "RESET_MARGIN_SECONDS",
     "RETRY_STATUSES",
+    "Bearer",
     "Dialect",
     "Transport",
     "id_from_location",
@@ -119,16 +121,29 @@ class Dialect(Protocol):
         """Whether an answer means "slow down, not processed" (429, or an API's own variant)."""
 
 
+class Bearer(Protocol):
+    """Where a transport gets OAuth2 bearer tokens (:class:`bw_pulumi._oauth.TokenSource`)."""
+
+    def token(self) -> str:
+        """A token valid for a while yet."""
+
+    def refused(self, token: str) -> None:
+        """``token`` was answered 401: the next :meth:`token` is a new one."""
+
+
 class Transport:
     """A thread-safe HTTP client for one Bandwidth API, whose wire quirks ``dialect`` knows.
 
-    ``pacer`` defaults to one of its own; pass a shared one where budgets span transports.
+    ``auth`` is a Basic-auth pair, or a :class:`Bearer` whose token every request carries; a
+    401 to a token renews it once and resends (a 401 means "not processed", so even a creating
+    POST may be resent). ``pacer`` defaults to one of its own; pass a shared one where budgets
+    span transports.
     """
 
     def __init__(
         self,
         base_url: str,
-        auth: tuple[str, str],
+        auth: tuple[str, str] | Bearer,
         dialect: Dialect,
         *,
         timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
@@ -142,7 +157,9 @@ class Transport:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.max_total_wait = max_total_wait
-        self._exchange = Exchange(self.base_url, auth, user_agent(), POOL_MAXSIZE)
+        self._bearer = None if isinstance(auth, tuple) else auth
+        basic = auth if isinstance(auth, tuple) else None
+        self._exchange = Exchange(self.base_url, basic, user_agent(), POOL_MAXSIZE)
         self._lock = threading.Lock()
         self._blocked_until = 0.0  # wall-clock instant before which no request is sent
         #: scheme://host:port: what errors name (never userinfo, path or query).
@@ -190,9 +207,11 @@ class Transport:
         fields = {"params": params, "data": data, "json": json, "headers": dict(headers or {})}
         waited = 0.0
         attempt = 0
+        renewed = False
         while True:
             attempt += 1
             self._wait_if_blocked()
+            token = self._authorize(fields["headers"])
             try:
                 response = self._send(method, url, where, fields)
             except self._exchange.failures as exc:
@@ -200,9 +219,22 @@ class Transport:
             else:
                 if response.status_code in ok:
                     return response
+                if token is not None and response.status_code == 401 and not renewed:
+                    # Revoked or expired early: one new token, sent at once (not processed).
+                    renewed = True
+                    self._bearer.refused(token)  # type: ignore[union-attr]
+                    continue
                 delay = self._status_delay(response, method, where, attempt, waited, idempotent)
             waited += delay
             time.sleep(delay)
+
+    def _authorize(self, headers: dict[str, str]) -> str | None:
+        """Put the current bearer token on ``headers``; returns it (``None`` under Basic)."""
+        if self._bearer is None:
+            return None
+        token = self._bearer.token()
+        headers["Authorization"] = f"Bearer {token}"
+        return token
 
     def _send(
         self, method: str, url: str, where: str, fields: Mapping[str, Any]
@@ -277,7 +309,9 @@ class Transport:
         if rate_limited or (idempotent and response.status_code in RETRY_STATUSES):
             delay = self._retry_delay(response, attempt)
         if delay is None or not self._may_retry(attempt, waited, delay):
-            raise self._error(response, method, where, details, rate_limited, attempt, self.api)
+            raise self._error(
+                response, method, where, details, rate_limited, attempt, self.api, self._bearer
+            )
         if rate_limited:
             # Every thread sharing this transport holds off until the reset, not only this one;
             # a reset too far off to wait for is not imposed on them.
@@ -343,12 +377,24 @@ class Transport:
         rate_limited: bool,
         attempt: int,
         api: str,
+        bearer: Bearer | None = None,
     ) -> BandwidthError:
         status = response.status_code
         cls = RateLimited if rate_limited else error_for_status(status)
         reason = response.reason or ""
         if rate_limited or status in RETRY_STATUSES:
             reason = f"{reason} (after {attempt} attempt(s))".strip()
+        if cls is Unauthorized and bearer is not None:
+            reason = f"{reason} (an OAuth2 bearer token, renewed once)".strip()
+            return Unauthorized(
+                reason,
+                bearer=True,
+                status=status,
+                method=method,
+                path=where,
+                details=details,
+                api=api,
+            )
         return cls(reason, status=status, method=method, path=where, details=details, api=api)
 
 

@@ -18,10 +18,14 @@ import threading
 import weakref
 from typing import Any
 
+from ._http import Transport
+from ._oauth import TokenSource
 from ._pacing import Pacer
 from ._reach import ANSWERED
 from .clients.catapult import CatapultClient
 from .clients.dashboard import DashboardClient
+from .clients.dashboard_dialect import DASHBOARD
+from .clients.messaging import MessagingClient
 from .config import Settings
 from .resources._in_service import InServiceCache
 from .resources._number_listing import NumberListings
@@ -37,6 +41,8 @@ class Runtime:
         self._settings: weakref.WeakKeyDictionary[Any, Settings] = weakref.WeakKeyDictionary()
         self._dashboards: dict[tuple[str, ...], DashboardClient] = {}
         self._catapults: dict[tuple[str, ...], CatapultClient] = {}
+        self._tokens: dict[tuple[str, ...], TokenSource] = {}
+        self._messaging: dict[tuple[str, ...], MessagingClient] = {}
         self._reachable: set[tuple[str, str, str]] = set()
         #: Catapult's budgets are per user, so every Catapult transport paces on these buckets.
         self.pacer = Pacer()
@@ -63,15 +69,55 @@ class Runtime:
     # -- clients -------------------------------------------------------------------------
 
     def dashboard(self, settings: Settings) -> DashboardClient:
-        """The process's Dashboard client for these settings' URL and login."""
+        """The process's Dashboard client for these settings' URL and login: bearer tokens when
+        OAuth2 client credentials are configured, Basic auth otherwise."""
         account_id, username, password = settings.dashboard_credentials()
-        key = (settings.dashboard_url, account_id, username, password)
+        bearer = self.token_source(settings)
+        key = (settings.dashboard_url, account_id, username, password, *self._oauth_key(settings))
         with self._lock:
             client = self._dashboards.get(key)
             if client is None:
-                client = DashboardClient(settings.dashboard_url, account_id, username, password)
+                transport = None
+                if bearer is not None:
+                    transport = Transport(settings.dashboard_url, bearer, DASHBOARD)
+                client = DashboardClient(
+                    settings.dashboard_url, account_id, username, password, transport=transport
+                )
                 self._dashboards[key] = client
             return client
+
+    def messaging(self, settings: Settings) -> MessagingClient:
+        """The process's Messaging API v2 client: the same auth as the Dashboard's (bearer
+        tokens from the one token source, or Basic with the Dashboard API user)."""
+        account_id, username, password = settings.dashboard_credentials()
+        bearer = self.token_source(settings)
+        key = (settings.messaging_url, account_id, username, password, *self._oauth_key(settings))
+        with self._lock:
+            client = self._messaging.get(key)
+            if client is None:
+                auth = bearer if bearer is not None else (username, password)
+                client = MessagingClient(settings.messaging_url, account_id, auth)
+                self._messaging[key] = client
+            return client
+
+    def token_source(self, settings: Settings) -> TokenSource | None:
+        """The one OAuth2 token source of this process for these client credentials (shared by
+        the Dashboard and Messaging clients), or ``None`` when OAuth2 is not configured."""
+        client = settings.oauth_client()
+        if client is None:
+            return None
+        key = self._oauth_key(settings)
+        with self._lock:
+            source = self._tokens.get(key)
+            if source is None:
+                source = TokenSource(settings.oauth_token_url, *client)
+                self._tokens[key] = source
+            return source
+
+    @staticmethod
+    def _oauth_key(settings: Settings) -> tuple[str, ...]:
+        client = settings.oauth_client()
+        return (settings.oauth_token_url, *client) if client else ()
 
     def catapult(self, settings: Settings) -> CatapultClient:
         """The process's Catapult client for these settings' URL and login."""
@@ -104,6 +150,10 @@ class Runtime:
         with self._lock:
             transports = [c.transport for c in self._dashboards.values()]
             transports += [c.transport for c in self._catapults.values()]
+            transports += [c.transport for c in self._messaging.values()]
+            self._messaging.clear()
+            tokens = list(self._tokens.values())
+            self._tokens.clear()
             self._settings.clear()
             self._dashboards.clear()
             self._catapults.clear()
@@ -114,6 +164,8 @@ class Runtime:
         ANSWERED.clear()
         for transport in transports:
             transport.close()
+        for source in tokens:
+            source.close()
 
 
 #: The one registry of this process.

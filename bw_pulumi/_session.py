@@ -53,7 +53,8 @@ def read_capped(response: requests.Response) -> None:
 
 
 class Exchange:
-    """Prepared requests for one origin, with basic auth and the environment's proxy and CA bundle.
+    """Prepared requests for one origin, with basic auth (unless ``auth`` is ``None``) and the
+    environment's proxy and CA bundle.
 
     ``NO_PROXY`` is applied to that host as requests would; ``trust_env`` is off otherwise
     (credentials are explicit, so no ``.netrc`` look-up is lost). Every URL sent must start with
@@ -61,7 +62,7 @@ class Exchange:
     """
 
     def __init__(
-        self, base_url: str, auth: tuple[str, str], user_agent: str, pool_maxsize: int
+        self, base_url: str, auth: tuple[str, str] | None, user_agent: str, pool_maxsize: int
     ) -> None:
         import requests
 
@@ -75,7 +76,8 @@ class Exchange:
         self.verify: bool | str = bundle or True
         self._headers = dict(requests.utils.default_headers())
         self._headers["User-Agent"] = user_agent
-        self._headers["Authorization"] = basic_auth(*auth)
+        if auth is not None:  # else each request brings its own (a bearer token)
+            self._headers["Authorization"] = basic_auth(*auth)
         self._adapter = OneHostAdapter(self.origin, pool_maxsize)
         self._prepare = prepare
         #: Failures of the exchange itself: retried by backoff when the request may be repeated.

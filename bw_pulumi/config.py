@@ -14,10 +14,21 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
-__all__ = ["DEFAULT_CATAPULT_URL", "DEFAULT_DASHBOARD_URL", "SETTINGS_KEYS", "Settings"]
+__all__ = [
+    "DEFAULT_CATAPULT_URL",
+    "DEFAULT_DASHBOARD_URL",
+    "DEFAULT_MESSAGING_URL",
+    "DEFAULT_OAUTH_TOKEN_URL",
+    "SETTINGS_KEYS",
+    "Settings",
+]
 
 DEFAULT_DASHBOARD_URL = "https://dashboard.bandwidth.com/api"
 DEFAULT_CATAPULT_URL = "https://api.catapult.inetwork.com"
+#: bandwidth-api-v2.md 4 (the Messaging API v2 base since 2019).
+DEFAULT_MESSAGING_URL = "https://messaging.bandwidth.com/api/v2"
+#: bandwidth-api.md 1.2 and bandwidth-api-v2.md 4 (``tokenUrl`` of the SDK spec).
+DEFAULT_OAUTH_TOKEN_URL = "https://api.bandwidth.com/api/v1/oauth2/token"
 
 #: attribute -> (stack config key, environment variable)
 SETTINGS_KEYS: dict[str, tuple[str, str]] = {
@@ -29,9 +40,18 @@ SETTINGS_KEYS: dict[str, tuple[str, str]] = {
     "api_token": ("bandwidth:apiToken", "BANDWIDTH_API_TOKEN"),
     "api_secret": ("bandwidth:apiSecret", "BANDWIDTH_API_SECRET"),
     "catapult_url": ("bandwidth:catapultUrl", "BANDWIDTH_CATAPULT_URL"),
+    "client_id": ("bandwidth:clientId", "BANDWIDTH_CLIENT_ID"),
+    "client_secret": ("bandwidth:clientSecret", "BANDWIDTH_CLIENT_SECRET"),
+    "messaging_url": ("bandwidth:messagingUrl", "BANDWIDTH_MESSAGING_URL"),
+    "oauth_token_url": ("bandwidth:oauthTokenUrl", "BANDWIDTH_OAUTH_TOKEN_URL"),
 }
 
-_DEFAULTS = {"dashboard_url": DEFAULT_DASHBOARD_URL, "catapult_url": DEFAULT_CATAPULT_URL}
+_DEFAULTS = {
+    "dashboard_url": DEFAULT_DASHBOARD_URL,
+    "catapult_url": DEFAULT_CATAPULT_URL,
+    "messaging_url": DEFAULT_MESSAGING_URL,
+    "oauth_token_url": DEFAULT_OAUTH_TOKEN_URL,
+}
 
 
 def _clean_url(value: str, attr: str) -> str:
@@ -69,6 +89,10 @@ class Settings:
     api_token: str | None = None
     api_secret: str | None = field(default=None, repr=False)
     catapult_url: str = DEFAULT_CATAPULT_URL
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    messaging_url: str = DEFAULT_MESSAGING_URL
+    oauth_token_url: str = DEFAULT_OAUTH_TOKEN_URL
 
     @classmethod
     def load(
@@ -101,8 +125,25 @@ class Settings:
                 f"`pulumi config set [--secret] <key> <value>` or export the variable."
             )
 
+    def oauth_client(self) -> tuple[str, str] | None:
+        """(client id, client secret) when OAuth2 is configured, ``None`` when neither is set;
+        one without the other is a :class:`ConfigError` (never a silent fall back to Basic)."""
+        if not (self.client_id or self.client_secret):
+            return None
+        self.require("client_id", "client_secret")
+        assert self.client_id and self.client_secret
+        return self.client_id, self.client_secret
+
     def dashboard_credentials(self) -> tuple[str, str, str]:
-        """(account id, username, password) or a :class:`ConfigError`."""
+        """(account id, username, password) or a :class:`ConfigError`.
+
+        With OAuth2 client credentials configured the username and password are not needed
+        (bearer tokens replace Basic auth) and come back empty.
+        """
+        if self.oauth_client() is not None:
+            self.require("account_id")
+            assert self.account_id
+            return self.account_id, "", ""
         self.require("account_id", "username", "password")
         assert self.account_id and self.username and self.password
         return self.account_id, self.username, self.password

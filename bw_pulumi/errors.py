@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "AdoptionMismatch",
@@ -130,7 +131,8 @@ class BandwidthError(BwPulumiError):
         return ""
 
     def _url_key(self) -> tuple[str, ...]:
-        return (f"{self.api}_url",) if self.api in _API_NAMES else ()
+        key = _URL_KEYS.get(self.api or "")
+        return (key,) if key else ()
 
 
 class ValidationError(BandwidthError):
@@ -138,11 +140,21 @@ class ValidationError(BandwidthError):
 
 
 class Unauthorized(BandwidthError):
-    """Bandwidth did not accept the credentials."""
+    """Bandwidth did not accept the credentials (``bearer``: an OAuth2 token, even renewed)."""
+
+    def __init__(self, message: str, *, bearer: bool = False, **kwargs: Any) -> None:
+        self.bearer = bearer
+        super().__init__(message, **kwargs)
 
     def _hint(self) -> str:
-        keys = {"dashboard": ("username", "password"), "catapult": ("api_token", "api_secret")}
-        return _check("Bandwidth did not accept the credentials: check", keys.get(self.api or ""))
+        keys = {
+            "dashboard": ("username", "password"),
+            "messaging": ("username", "password"),
+            "catapult": ("api_token", "api_secret"),
+            "oauth": ("client_id", "client_secret"),
+        }
+        api = "oauth" if self.bearer else self.api or ""
+        return _check("Bandwidth did not accept the credentials: check", keys.get(api))
 
 
 class Forbidden(BandwidthError):
@@ -191,7 +203,18 @@ class TransportError(BandwidthError):
         return f"{check[:-1]} and the network; {_SAVED_URL}" if check else ""
 
 
-_API_NAMES = {"dashboard": "Dashboard", "catapult": "Catapult"}
+_API_NAMES = {
+    "dashboard": "Dashboard",
+    "catapult": "Catapult",
+    "oauth": "OAuth2",
+    "messaging": "Messaging",
+}
+_URL_KEYS = {
+    "dashboard": "dashboard_url",
+    "catapult": "catapult_url",
+    "oauth": "oauth_token_url",
+    "messaging": "messaging_url",
+}
 _SAVED_URL = (
     "a refresh or destroy uses the URL saved by the last up (run pulumi up, or add --run-program)."
 )

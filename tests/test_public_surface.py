@@ -17,12 +17,24 @@ import bw_pulumi
 from bw_pulumi.resources import (
     application,
     import_tn_order,
+    location,
+    location_messaging,
+    messaging_application,
     phone_number,
     phone_number_bindings,
     subscription,
 )
 
-RESOURCE_MODULES = [subscription, import_tn_order, application, phone_number, phone_number_bindings]
+RESOURCE_MODULES = [
+    subscription,
+    import_tn_order,
+    application,
+    phone_number,
+    phone_number_bindings,
+    messaging_application,
+    location,
+    location_messaging,
+]
 
 
 def test_all_is_sorted_unique_public_and_importable() -> None:
@@ -45,7 +57,7 @@ def test_all_names_every_public_object_the_package_defines() -> None:
 def test_providers_pickle_under_the_public_module_path() -> None:
     # State pickles providers by reference: this path must never change.
     providers = [name for name in bw_pulumi.__all__ if name.endswith("Provider")]
-    assert len(providers) == 5
+    assert len(providers) == 8
     assert {getattr(bw_pulumi, name).__module__ for name in providers} == {"bw_pulumi"}
 
 

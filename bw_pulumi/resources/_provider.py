@@ -22,6 +22,7 @@ from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
+from ..clients.dashboard_apps import DashboardAppsClient
 from ..config import SETTINGS_KEYS, Settings
 from ..errors import ConfigError, Forbidden, NotFound
 
@@ -92,6 +93,10 @@ class BaseProvider(ResourceProvider):
 
     def catapult(self) -> CatapultClient:
         return RUNTIME.catapult(self.settings)
+
+    def dashboard_apps(self) -> DashboardAppsClient:
+        """Applications and Locations of the current platform, over the Dashboard client."""
+        return DashboardAppsClient(self.dashboard())
 
     def confirm_gone(self, api: str) -> None:
         """Raise unless a 404 from ``api`` can mean "this object is gone".

@@ -172,7 +172,7 @@ def test_destroy_of_an_adopting_stack_removes_the_hand_imported_numbers(
 
 
 def test_every_example_has_a_readme_a_project_file_and_an_entry_point() -> None:
-    for example in ("hosted_messaging", "staging_teardown", "adopt_numbers"):
+    for example in ("hosted_messaging", "staging_teardown", "adopt_numbers", "hosted_messaging_v2"):
         folder = EXAMPLES / example
         for name in ("README.md", "Pulumi.yaml", "__main__.py", "program.py"):
             assert (folder / name).is_file(), f"{folder / name} is missing"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ from cli import LANGUAGE_HOST, PlainCLI, plain_stack, summary
 from engine import REPO
 
 from bw_pulumi.clients.dashboard import Address, ImportOrderRequest
+from bw_pulumi.clients.dashboard_apps import DashboardAppsClient
+from bw_pulumi.clients.dashboard_apps_models import MessagingApp, MessagingAppSpec
 from bw_pulumi.emulator import Emulator
 
 EXAMPLES = REPO / "examples"
@@ -88,7 +91,26 @@ def edit_application_in_portal(emu: Emulator) -> None:
     catapult(emu).update_application(app["id"], {"incomingMessageUrl": EDITED_URL})
 
 
-def lifecycle(cli: PlainCLI, emu: Emulator, count: int, app: str) -> None:
+@dataclass(frozen=True)
+class Drift:
+    """An out-of-band edit of the application, the diff marker refresh must show for it, and
+    the URL the repairing `up` must put back."""
+
+    edit: Callable[[Emulator], None]
+    marker: str
+    url: Callable[[Emulator], str]
+
+
+CATAPULT_DRIFT = Drift(
+    lambda emu: edit_application_in_portal(emu),
+    "[diff: ~incoming_message_url]",
+    lambda emu: app_url(emu),
+)
+
+
+def lifecycle(
+    cli: PlainCLI, emu: Emulator, count: int, app: str, drift: Drift = CATAPULT_DRIFT
+) -> None:
     """The Terraform acceptance steps, judged on what the CLI shows; the drift is an edit of
     the application (resource `app`) in the portal."""
     preview = cli.stack_cmd("preview").check()
@@ -104,15 +126,15 @@ def lifecycle(cli: PlainCLI, emu: Emulator, count: int, app: str) -> None:
     assert quiet.diff_markers() == set(), "a refresh with nothing changed shows no diff"
     assert summary(quiet) == {"unchanged": count}
 
-    edit_application_in_portal(emu)
+    drift.edit(emu)
     drifted = cli.stack_cmd("refresh").check()
-    assert drifted.diff_markers() == {"[diff: ~incoming_message_url]"}
+    assert drifted.diff_markers() == {drift.marker}
     assert all(f" {app} " in line for line in drifted.lines_with("[diff:"))
     assert summary(drifted) == {"updated": 1, "unchanged": count - 1}
 
     repaired = cli.stack_cmd("up").check()
     assert summary(repaired) == {"updated": 1, "unchanged": count - 1}
-    assert app_url(emu) == MESSAGE_URL
+    assert drift.url(emu) == MESSAGE_URL
     assert cli.stack_cmd("refresh").check().diff_markers() == set()
 
     gone = cli.stack_cmd("destroy").check()
@@ -148,6 +170,38 @@ def test_staging_example_lifecycle_through_the_plain_cli(
         configure(cli, emu, numbers='["9195550170", "9195550171"]', siteId="14")
         cli.set_config({"messageUrl": MESSAGE_URL})
         lifecycle(cli, emu, 5, "staging-app")
+
+
+def v2_app(emu: Emulator) -> MessagingApp:
+    [app] = emu.control.state()["dashboard_applications"]
+    return DashboardAppsClient(dashboard(emu)).get_application(app["id"])
+
+
+def edit_v2_application_in_portal(emu: Emulator) -> None:
+    spec = MessagingAppSpec(v2_app(emu).app_name or "", EDITED_URL)
+    DashboardAppsClient(dashboard(emu)).patch_application(
+        v2_app(emu).application_id, spec, frozenset({"inbound_callback_url"})
+    )
+
+
+V2_DRIFT = Drift(
+    edit_v2_application_in_portal,
+    "[diff: ~inbound_callback_url]",
+    lambda emu: v2_app(emu).inbound_callback_url or "",
+)
+
+
+def test_v2_flagship_lifecycle_through_the_plain_cli(
+    language_host_bin_dir: Path, tmp_path: Path, emu: Emulator
+) -> None:
+    project_dir = EXAMPLES / "hosted_messaging_v2"
+    project_venv_ready(project_dir)
+    with plain_stack(language_host_bin_dir, tmp_path, project_dir) as cli:
+        configure(cli, emu, **flagship_config(emu))
+        cli.set_config({"mms": "true"})
+        lifecycle(cli, emu, 6, "messaging-app", V2_DRIFT)
+    state = emu.control.state()
+    assert state["dashboard_applications"] == [] and state["sip_peers"] == []
 
 
 def import_by_hand(emu: Emulator, numbers: list[str]) -> tuple[str, str]:
