@@ -124,7 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    print(f"Dashboard API: {emulator.dashboard_url}  (also /api/v1 and /v1.0)")
+    print(
+        f"Dashboard API: {emulator.dashboard_url}  (also /api/v1 and /v1.0; "
+        "/api/v2 is the Universal Platform dialect)"
+    )
     print(f"Catapult API:  {emulator.catapult_url}/v1/users/{emulator.user_id}")
     print(f"Control API:   {emulator.base_url}/_emulator/")
     print(
