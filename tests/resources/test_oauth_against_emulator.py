@@ -37,7 +37,7 @@ def oauth_config(emu: Emulator, **overrides: str) -> dict[str, str]:
         "bandwidth:password": "",
         "bandwidth:clientId": emu.client_id,
         "bandwidth:clientSecret": emu.client_secret,
-        "bandwidth:oauthTokenUrl": emu.token_url,
+        "bandwidth:oauthUrl": emu.token_url,
         "bandwidth:messagingUrl": emu.messaging_url,
         **overrides,
     }
