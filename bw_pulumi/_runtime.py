@@ -90,13 +90,25 @@ class Runtime:
         """The process's Messaging API v2 client: the same auth as the Dashboard's (bearer
         tokens from the one token source, or Basic with the Dashboard API user)."""
         account_id, username, password = settings.dashboard_credentials()
-        bearer = self.token_source(settings)
+        source = self.token_source(settings)
         key = (settings.messaging_url, account_id, username, password, *self._oauth_key(settings))
         with self._lock:
             client = self._messaging.get(key)
             if client is None:
-                auth = bearer if bearer is not None else (username, password)
-                client = MessagingClient(settings.messaging_url, account_id, auth)
+                if source is not None:
+                    client = MessagingClient(
+                        account_id,
+                        base_url=settings.messaging_url,
+                        bearer=source.token,
+                        on_unauthorized=source.drop,
+                    )
+                else:
+                    client = MessagingClient(
+                        account_id,
+                        base_url=settings.messaging_url,
+                        username=username,
+                        password=password,
+                    )
                 self._messaging[key] = client
             return client
 
@@ -150,7 +162,7 @@ class Runtime:
         with self._lock:
             transports = [c.transport for c in self._dashboards.values()]
             transports += [c.transport for c in self._catapults.values()]
-            transports += [c.transport for c in self._messaging.values()]
+            senders = list(self._messaging.values())
             self._messaging.clear()
             tokens = list(self._tokens.values())
             self._tokens.clear()
@@ -166,6 +178,8 @@ class Runtime:
             transport.close()
         for source in tokens:
             source.close()
+        for sender in senders:
+            sender.close()
 
 
 #: The one registry of this process.

@@ -1,4 +1,5 @@
-"""Plain-Python clients for the Bandwidth Dashboard (XML) and Catapult v1 (JSON) APIs."""
+"""Plain-Python clients for the Bandwidth Dashboard (XML), Catapult v1 (JSON) and Messaging v2
+(JSON) APIs."""
 
 from .catapult import ApplicationInfo, CatapultClient, NumberInfo
 from .dashboard import DashboardClient
@@ -14,6 +15,7 @@ from .dashboard_models import (
     SubscriptionInfo,
     SubscriptionSpec,
 )
+from .messaging import MessageEvent, MessagingClient, SentMessage, parse_webhook
 
 __all__ = [
     "Address",
@@ -25,9 +27,13 @@ __all__ = [
     "HistoryEntry",
     "ImportOrder",
     "ImportOrderRequest",
+    "MessageEvent",
+    "MessagingClient",
     "NumberInfo",
     "OrderSummary",
     "RemoveOrder",
+    "SentMessage",
     "SubscriptionInfo",
     "SubscriptionSpec",
+    "parse_webhook",
 ]

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from types import FrameType
 
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE, Accounts
+from bw_pulumi.emulator.dashboard.models import DEFAULT_FAILING_CODE, DEFAULT_UNIMPORTABLE_CODE
+from bw_pulumi.emulator.models import Accounts
+from bw_pulumi.emulator.oauth import DEFAULT_TOKEN_SECONDS
 from bw_pulumi.emulator.server import Emulator
 
 _DEFAULTS = Accounts()
@@ -34,7 +36,7 @@ def _numbers(value: str, default: int) -> dict[str, int]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bw_pulumi.emulator",
-        description="Emulate Bandwidth's Dashboard and Catapult v1 APIs on one port.",
+        description="Emulate Bandwidth's Dashboard, Catapult v1 and Messaging v2 APIs on one port.",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
@@ -45,6 +47,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--user-id", default=_DEFAULTS.user_id)
     p.add_argument("--api-token", default=_DEFAULTS.api_token)
     p.add_argument("--api-secret", default=_DEFAULTS.api_secret)
+    p.add_argument("--client-id", default=_DEFAULTS.client_id, help="the OAuth2 client it accepts")
+    p.add_argument("--client-secret", default=_DEFAULTS.client_secret)
+    p.add_argument(
+        "--token-seconds",
+        type=float,
+        default=DEFAULT_TOKEN_SECONDS,
+        help="lifetime of the OAuth2 bearer tokens it issues",
+    )
     p.add_argument(
         "--processing-seconds",
         type=float,
@@ -98,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         user_id=args.user_id,
         api_token=args.api_token,
         api_secret=args.api_secret,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        token_seconds=args.token_seconds,
         unimportable=unimportable,
         failing=failing,
         exception=exception,
@@ -121,6 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Catapult credentials:  userId={emulator.user_id} "
         f"apiToken={emulator.api_token} apiSecret={emulator.api_secret}"
+    )
+    print(f"Messaging API: {emulator.messaging_url}/users/{emulator.account_id}/messages")
+    print(f"OAuth2 token:  {emulator.token_url}")
+    print(
+        f"OAuth2 client:         clientId={emulator.client_id} "
+        f"clientSecret={emulator.client_secret} (tokens last {args.token_seconds:g} s)"
     )
     print("Press Ctrl-C to stop.", flush=True)
     emulator.serve_until(stop)

@@ -21,12 +21,16 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import catapult_faults, dashboard_faults, urls
-from bw_pulumi.emulator.catapult_backend import CatapultBackend
+from bw_pulumi.emulator import oauth, urls
+from bw_pulumi.emulator.catapult import faults as catapult_faults
+from bw_pulumi.emulator.catapult.backend import CatapultBackend
 from bw_pulumi.emulator.control import ControlContext
-from bw_pulumi.emulator.dashboard_backend import DashboardBackend
+from bw_pulumi.emulator.dashboard import faults as dashboard_faults
+from bw_pulumi.emulator.dashboard.backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.httpd import SOCKET_KEY
+from bw_pulumi.emulator.messaging import faults as messaging_faults
+from bw_pulumi.emulator.messaging.backend import MessagingBackend
 from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, Faults, Stats
 from bw_pulumi.emulator.wire import empty, json_response
@@ -36,6 +40,9 @@ __all__ = ["EmulatorApp"]
 #: The three Dashboard base prefixes (API doc 1.1), longest first.
 _DASHBOARD = re.compile(r"^(/api/v1|/api|/v1\.0)(/accounts/.*)$")
 _CATAPULT = "/v1/users/"
+#: The Messaging API v2 base (``https://messaging.bandwidth.com/api/v2``, v2 doc 4): on this
+#: port its ``/users/...`` paths sit beside the Dashboard's ``/api/v2/accounts/...``.
+_MESSAGING = re.compile(r"^/api/v2(/users/.*)$")
 #: Collection names matched case-insensitively (``importtnorders`` works). Shipped SDKs use both
 #: cases, so the real router very likely folds them: inferred, not verified (API doc 1.4).
 _CANONICAL = {
@@ -55,6 +62,12 @@ _CANONICAL = {
         "applications",
         "phoneNumbers",
         "messages",
+        "sippeers",
+        "associatedsippeers",
+        "products",
+        "messaging",
+        "features",
+        "applicationSettings",
     ]
 }
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1", "localhost"}
@@ -75,6 +88,8 @@ class _Refusals(Protocol):
 
 _DASHBOARD_REFUSALS: _Refusals = dashboard_faults
 _CATAPULT_REFUSALS: _Refusals = catapult_faults
+_MESSAGING_REFUSALS: _Refusals = messaging_faults
+_OAUTH_REFUSALS: _Refusals = oauth
 
 
 class _Routes:
@@ -100,11 +115,18 @@ class EmulatorApp:
         delivery: Delivery,
         dashboard: DashboardBackend,
         catapult: CatapultBackend,
+        messaging: MessagingBackend,
+        tokens: oauth.Tokens,
     ) -> None:
-        self.ctx = ControlContext(store, delivery, catapult, Faults(), Budgets(), Stats())
+        self.ctx = ControlContext(
+            store, delivery, catapult, Faults(), Budgets(), Stats(), messaging, tokens
+        )
         self.accounts = store.accounts
+        self.tokens = tokens
         self._dashboard = _Routes(urls.DASHBOARD, dashboard)
         self._catapult = _Routes(urls.CATAPULT, catapult)
+        self._messaging = _Routes(urls.MESSAGING, messaging)
+        self._oauth = _Routes(urls.OAUTH, tokens)
         self._control = _Routes(urls.CONTROL, self.ctx)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -133,13 +155,21 @@ class EmulatorApp:
 
     # -- APIs -----------------------------------------------------------------------------
 
-    def _serve_api(self, request: Request) -> Response:
+    def _select(self, request: Request) -> tuple[str, _Routes, _Refusals]:
+        """The API a path belongs to: its path inside that API, its routes and refusals."""
         found = _DASHBOARD.match(request.path)
         if found:
             request.environ["bw.prefix"] = found.group(1)
-            path, routes, refuse = _fold(found.group(2)), self._dashboard, _DASHBOARD_REFUSALS
-        else:
-            path, routes, refuse = _fold(request.path), self._catapult, _CATAPULT_REFUSALS
+            return _fold(found.group(2)), self._dashboard, _DASHBOARD_REFUSALS
+        found = _MESSAGING.match(request.path)
+        if found:
+            return found.group(1), self._messaging, _MESSAGING_REFUSALS
+        if request.path.startswith("/api/v1/oauth2/"):
+            return request.path, self._oauth, _OAUTH_REFUSALS
+        return _fold(request.path), self._catapult, _CATAPULT_REFUSALS
+
+    def _serve_api(self, request: Request) -> Response:
+        path, routes, refuse = self._select(request)
         endpoint: str | None = None
         values: Mapping[str, Any] = {}
         status: Response | None = None
@@ -194,18 +224,26 @@ class EmulatorApp:
 
     def _authorize(self, request: Request, refuse: _Refusals, path: str) -> Response | None:
         """401 for wrong credentials, 403 for another account's or user's path."""
+        if refuse is _OAUTH_REFUSALS:
+            return None  # the token endpoint checks the client credentials itself
         auth = request.authorization
         given = (auth.username, auth.password) if auth and auth.type == "basic" else None
         parts = path.split("/")
-        if refuse is _DASHBOARD_REFUSALS:
-            if given != (self.accounts.username, self.accounts.password):
+        if refuse is _CATAPULT_REFUSALS:
+            # Catapult v1 has its own token and secret, never OAuth.
+            if given != (self.accounts.api_token, self.accounts.api_secret):
                 return refuse.unauthorized()
-            if parts[2] != self.accounts.account_id:
-                return refuse.denied(parts[3] if len(parts) > 3 else "")
+            user = parts[3] if path.startswith(_CATAPULT) else None
+            if user is not None and user != self.accounts.user_id:
+                return refuse.denied(user)
             return None
-        if given != (self.accounts.api_token, self.accounts.api_secret):
+        # Dashboard and Messaging: the API user's Basic credentials or an unexpired OAuth2
+        # bearer token (bandwidth-api.md 1.2, v2 doc 4 "Auth").
+        bearer = auth is not None and auth.type == "bearer" and self.tokens.valid(auth.token or "")
+        if not bearer and given != (self.accounts.username, self.accounts.password):
             return refuse.unauthorized()
-        user = parts[3] if path.startswith(_CATAPULT) else None
-        if user is not None and user != self.accounts.user_id:
-            return refuse.denied(user)
+        if parts[2] != self.accounts.account_id:
+            return refuse.denied(
+                parts[3] if refuse is _DASHBOARD_REFUSALS and len(parts) > 3 else parts[2]
+            )
         return None

@@ -1,8 +1,8 @@
 """How orders move through their declared statuses: timed, immediate or after N reads.
 
 Style habit 2c and moto's ``managed_state_model.py``: an order declares its steps (RECEIVED →
-PROCESSING → terminal, see :mod:`.orders`) and a :class:`Progression`, chosen per emulator,
-decides when each step is taken:
+PROCESSING → terminal, see :mod:`.dashboard.orders`) and a :class:`Progression`, chosen per
+emulator, decides when each step is taken:
 
 - ``timed`` (the default, like Bandwidth): the steps fall due ``seconds`` after the order was
   placed, and the store's clock thread takes them; no request is needed;
@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bw_pulumi.emulator.models import Order
+from bw_pulumi.emulator.dashboard.models import Order
 
 __all__ = ["Progression", "due", "read", "schedule"]
 

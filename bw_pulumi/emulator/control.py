@@ -13,22 +13,24 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator import orders
-from bw_pulumi.emulator.catapult_backend import CatapultBackend
-from bw_pulumi.emulator.catapult_json import app_json
+from bw_pulumi.emulator.catapult.backend import CatapultBackend
+from bw_pulumi.emulator.catapult.wire import app_json
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.delivery import Delivery
-from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import (
+from bw_pulumi.emulator.common import now, to_dict
+from bw_pulumi.emulator.dashboard import orders
+from bw_pulumi.emulator.dashboard.models import (
     DEFAULT_FAILING_CODE,
     DEFAULT_UNIMPORTABLE_CODE,
     EXTERNAL,
     IMPORT,
     REMOVE,
-    World,
-    now,
-    to_dict,
 )
+from bw_pulumi.emulator.delivery import Delivery
+from bw_pulumi.emulator.errors import EmulatorFault
+from bw_pulumi.emulator.messaging.backend import MessagingBackend
+from bw_pulumi.emulator.messaging.models import DEFAULT_FAILURE_CODE
+from bw_pulumi.emulator.models import World
+from bw_pulumi.emulator.oauth import Tokens
 from bw_pulumi.emulator.store import Store
 from bw_pulumi.emulator.traffic import Budgets, FaultPlan, Faults, Stats
 from bw_pulumi.emulator.wire import faults_as, json_response
@@ -40,8 +42,8 @@ _NANPA_DIGITS = 10
 
 @dataclass
 class ControlContext:
-    """What the control handlers reach: the store, delivery, the traffic shapers and the
-    Catapult backend (an inbound SMS is a Catapult operation)."""
+    """What the control handlers reach: the store, delivery, the traffic shapers, the Catapult
+    and Messaging backends (an inbound message is theirs) and the OAuth2 tokens."""
 
     store: Store
     delivery: Delivery
@@ -49,6 +51,8 @@ class ControlContext:
     faults: Faults
     budgets: Budgets
     stats: Stats
+    messaging: MessagingBackend
+    tokens: Tokens
 
 
 def _bad(message: str) -> EmulatorFault:
@@ -98,9 +102,17 @@ def state_json(world: World) -> dict[str, Any]:
         "remove_orders": by_kind[REMOVE],
         "external_orders": by_kind[EXTERNAL],
         "in_service": sorted(world.in_service),
+        "in_service_peers": dict(world.in_service_peers),
+        "dashboard_applications": [
+            {**to_dict(a), "id": a.application_id} for a in world.dashboard_applications.values()
+        ],
+        "sites": [{**to_dict(s), "id": s.site_id} for s in world.sites.values()],
+        "sip_peers": [{**to_dict(p), "id": p.peer_id} for p in world.sip_peers.values()],
         "applications": [app_json(a) for a in world.applications.values()],
         "phone_numbers": [{**to_dict(n), "id": n.number_id} for n in world.phone_numbers.values()],
         "messages": [{**to_dict(m), "id": m.message_id} for m in world.messages.values()],
+        "messages_v2": [{**to_dict(m), "id": m.message_id} for m in world.messages_v2.values()],
+        "undeliverable": dict(world.undeliverable),
         "unimportable": dict(world.unimportable),
         "failing": dict(world.failing),
         "exception": sorted(world.exception),
@@ -119,6 +131,7 @@ def post_reset(ctx: ControlContext, request: Request) -> Response:
     ctx.stats.clear()
     ctx.faults.configure(FaultPlan())
     ctx.budgets.configure({})
+    ctx.tokens.reset()
     return json_response({"reset": True})
 
 
@@ -144,7 +157,7 @@ def post_progression(ctx: ControlContext, request: Request) -> Response:
 
 
 def post_settle(ctx: ControlContext, request: Request) -> Response:
-    """Every pending order takes all its steps now (see :func:`.orders.settle`)."""
+    """Every pending order takes all its steps now (see :func:`.dashboard.orders.settle`)."""
     with ctx.store.write() as world:
         settled = orders.settle(world, now())
     return json_response({"settled": settled})
@@ -174,6 +187,19 @@ def _codes(value: Any, default: int) -> dict[str, int]:
     return out
 
 
+def _undeliverable(value: Any) -> dict[str, int]:
+    """``{e164: errorCode}`` or a list of E.164 numbers (each gets the default code)."""
+    if value is None:
+        return {}
+    items = value.items() if isinstance(value, dict) else ((tn, None) for tn in value)
+    out: dict[str, int] = {}
+    for tn, code in items:
+        if not (isinstance(tn, str) and tn.startswith("+") and tn[1:].isdigit()):
+            raise ValueError(f"{tn!r} is not an E.164 number")
+        out[tn] = DEFAULT_FAILURE_CODE if code is None else int(code)
+    return out
+
+
 @faults_as(_render)
 def post_numbers(ctx: ControlContext, request: Request) -> Response:
     data = _json(request)
@@ -182,12 +208,14 @@ def post_numbers(ctx: ControlContext, request: Request) -> Response:
         failing = _codes(data.get("failing"), DEFAULT_FAILING_CODE)
         exception = list(_codes(data.get("exception"), 0))
         in_service = list(_codes(data.get("in_service"), 0))
+        undeliverable = _undeliverable(data.get("undeliverable"))
     except (TypeError, ValueError, AttributeError) as exc:
         raise _bad(str(exc)) from None
     with ctx.store.write() as world:
         world.unimportable.update(unimportable)
         world.failing.update(failing)
         world.exception.update(exception)
+        world.undeliverable.update(undeliverable)
         moment = now()
         for tn in in_service:
             world.in_service.setdefault(tn, moment)
@@ -196,6 +224,7 @@ def post_numbers(ctx: ControlContext, request: Request) -> Response:
             "failing": dict(world.failing),
             "exception": sorted(world.exception),
             "in_service": sorted(world.in_service),
+            "undeliverable": dict(world.undeliverable),
         }
     return json_response(summary)
 
@@ -210,9 +239,29 @@ def post_inbound(ctx: ControlContext, request: Request) -> Response:
     sender, to, text = data.get("from"), data.get("to"), data.get("text", "")
     if not isinstance(sender, str) or not isinstance(to, str):
         raise _bad('"from" and "to" (E.164) are required')
+    # A number in a Location whose messaging application has an inbound URL receives as the
+    # current platform does (a JSON webhook); otherwise as Catapult v1 (its phoneNumbers).
+    webhook = ctx.messaging.receive(sender, to, str(text))
+    if webhook is not None:
+        payload = {"message_id": webhook.message_id, "url": webhook.url, "method": "POST"}
+        return json_response({**payload, "platform": "v2"}, 201)
     sms = ctx.catapult.receive_sms(sender, to, str(text))
     payload = {"message_id": sms.event["messageId"], "url": sms.url, "method": sms.method}
-    return json_response(payload, 201)
+    return json_response({**payload, "platform": "v1"}, 201)
+
+
+@faults_as(_render)
+def post_oauth(ctx: ControlContext, request: Request) -> Response:
+    """``{"token_seconds": N}`` sets the lifetime of tokens issued from now on;
+    ``{"expire": true}`` makes every issued token invalid now."""
+    data = _json(request)
+    if "token_seconds" in data:
+        try:
+            ctx.tokens.configure(float(data["token_seconds"]))
+        except (TypeError, ValueError) as exc:
+            raise _bad(str(exc)) from None
+    expired = ctx.tokens.expire_all() if data.get("expire") else 0
+    return json_response({"token_seconds": ctx.tokens.seconds, "expired": expired})
 
 
 def get_stats(ctx: ControlContext, request: Request) -> Response:

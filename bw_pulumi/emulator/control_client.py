@@ -60,12 +60,14 @@ class ControlClient:
         failing: dict[str, int] | None = None,
         in_service: list[str] | None = None,
         exception: list[str] | None = None,
+        undeliverable: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         body = {
             "unimportable": unimportable,
             "failing": failing,
             "in_service": in_service,
             "exception": exception,
+            "undeliverable": undeliverable,
         }
         result: dict[str, Any] = self._call("POST", "numbers", body)
         return result
@@ -78,6 +80,14 @@ class ControlClient:
         result: dict[str, Any] = self._call(
             "POST", "inbound", {"from": from_, "to": to, "text": text}
         )
+        return result
+
+    def oauth(self, *, token_seconds: float | None = None, expire: bool = False) -> dict[str, Any]:
+        """Set the lifetime of tokens issued from now on, and/or expire every issued token."""
+        body: dict[str, Any] = {"expire": expire}
+        if token_seconds is not None:
+            body["token_seconds"] = token_seconds
+        result: dict[str, Any] = self._call("POST", "oauth", body)
         return result
 
     def stats(self) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 A backend operation that refuses raises a fault carrying the HTTP status, Bandwidth's code and
 description; it never builds a response. Each API renders faults in one place
-(:mod:`.dashboard_faults`, :mod:`.catapult_faults`), in the error shape the route declares, so
+(:mod:`.dashboard.faults`, :mod:`.catapult.faults`), in the error shape the route declares, so
 the same rule reads the same on every route.
 """
 

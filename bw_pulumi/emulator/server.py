@@ -13,13 +13,15 @@ from types import TracebackType
 from typing import Any
 
 from bw_pulumi.emulator.app import EmulatorApp
-from bw_pulumi.emulator.catapult_backend import CatapultBackend
+from bw_pulumi.emulator.catapult.backend import CatapultBackend
 from bw_pulumi.emulator.clock import Progression
 from bw_pulumi.emulator.control_client import ControlClient
-from bw_pulumi.emulator.dashboard_backend import DashboardBackend
+from bw_pulumi.emulator.dashboard.backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.httpd import Server
+from bw_pulumi.emulator.messaging.backend import MessagingBackend
 from bw_pulumi.emulator.models import Accounts
+from bw_pulumi.emulator.oauth import DEFAULT_TOKEN_SECONDS, TOKEN_PATH, Tokens
 from bw_pulumi.emulator.store import Store
 
 __all__ = ["SETTINGS", "Emulator"]
@@ -59,13 +61,19 @@ class Emulator:
         user_id: str = _DEFAULTS.user_id,
         api_token: str = _DEFAULTS.api_token,
         api_secret: str = _DEFAULTS.api_secret,
+        client_id: str = _DEFAULTS.client_id,
+        client_secret: str = _DEFAULTS.client_secret,
+        token_seconds: float = DEFAULT_TOKEN_SECONDS,
         unimportable: dict[str, int] | None = None,
         failing: dict[str, int] | None = None,
         exception: Iterable[str] = (),
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.accounts = Accounts(account_id, username, password, user_id, api_token, api_secret)
+        self.accounts = Accounts(
+            account_id, username, password, user_id, api_token, api_secret, client_id, client_secret
+        )
+        self.token_seconds = token_seconds
         self.processing_seconds = processing_seconds
         self.progression = progression or Progression.timed(processing_seconds)
         self._state_file = state_file
@@ -98,7 +106,15 @@ class Emulator:
                 world.exception.update(self._exception)
         self._store, self._delivery = store, delivery
         self._dashboard = DashboardBackend(store)
-        app = EmulatorApp(store, delivery, self._dashboard, CatapultBackend(store, delivery.submit))
+        tokens = Tokens(self.accounts.client_id, self.accounts.client_secret, self.token_seconds)
+        app = EmulatorApp(
+            store,
+            delivery,
+            self._dashboard,
+            CatapultBackend(store, delivery.submit),
+            MessagingBackend(store, delivery.submit),
+            tokens,
+        )
         self._server = Server(self._host, self._port, app)
         delivery.start()
         store.start()
@@ -171,12 +187,25 @@ class Emulator:
     def catapult_url(self) -> str:
         return self.base_url
 
+    @property
+    def messaging_url(self) -> str:
+        """The Messaging API v2 base (Bandwidth's ``https://messaging.bandwidth.com/api/v2``):
+        ``bandwidth-sdk``'s ``Configuration(host=...)`` takes this."""
+        return self.base_url + "/api/v2"
+
+    @property
+    def token_url(self) -> str:
+        """The OAuth2 token endpoint (Bandwidth's ``https://api.bandwidth.com/api/v1/oauth2/token``)."""
+        return self.base_url + TOKEN_PATH
+
     account_id = property(lambda self: self.accounts.account_id)
     username = property(lambda self: self.accounts.username)
     password = property(lambda self: self.accounts.password)
     user_id = property(lambda self: self.accounts.user_id)
     api_token = property(lambda self: self.accounts.api_token)
     api_secret = property(lambda self: self.accounts.api_secret)
+    client_id = property(lambda self: self.accounts.client_id)
+    client_secret = property(lambda self: self.accounts.client_secret)
 
     @property
     def control(self) -> ControlClient:
@@ -205,4 +234,11 @@ class Emulator:
         return {SETTINGS[k][1]: v for k, v in self._settings().items()}
 
     def describe(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, **self._settings()}
+        return {
+            "base_url": self.base_url,
+            **self._settings(),
+            "messaging_url": self.messaging_url,
+            "token_url": self.token_url,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }

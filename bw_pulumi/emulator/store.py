@@ -18,9 +18,11 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bw_pulumi.emulator import orders
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.models import Accounts, Notify, World, now
+from bw_pulumi.emulator.common import now
+from bw_pulumi.emulator.dashboard import orders
+from bw_pulumi.emulator.dashboard.models import Notify
+from bw_pulumi.emulator.models import Accounts, World
 
 __all__ = ["Store"]
 

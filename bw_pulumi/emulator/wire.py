@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from lxml import etree
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi import _xml
@@ -18,18 +19,26 @@ from bw_pulumi.emulator.errors import EmulatorFault
 
 __all__ = [
     "BadXml",
+    "Route",
     "empty",
     "faults_as",
     "flat_errors",
     "json_error",
     "json_response",
     "parse_xml",
+    "route",
     "status_error",
     "xml_response",
 ]
 
 XML = "application/xml"
 H = TypeVar("H", bound=Callable[..., Response])
+#: One route: a werkzeug rule (its endpoint names the route) and the handler it runs.
+Route = tuple[Rule, Callable[..., Response]]
+
+
+def route(method: str, path: str, endpoint: str, handler: Callable[..., Response]) -> Route:
+    return Rule(path, endpoint=endpoint, methods=[method]), handler
 
 
 def faults_as(form: Callable[[EmulatorFault], Response]) -> Callable[[H], H]:

@@ -139,3 +139,65 @@ def create(api: Api, body: str) -> str:
     response = api.d("POST", "/subscriptions", data=body)
     assert response.status_code == 201, response.text
     return response.headers["Location"].rsplit("/", 1)[1]
+
+
+# -- the current platform: applications, Locations (bandwidth-api-v2.md 2-3) --
+
+SMS_ON = (
+    "<SipPeerSmsFeature><SipPeerSmsFeatureSettings><TollFree>true</TollFree>"
+    "<ShortCode>false</ShortCode><Protocol>HTTP</Protocol><Zone1>true</Zone1><Zone2>true</Zone2>"
+    "</SipPeerSmsFeatureSettings><HttpSettings/></SipPeerSmsFeature>"
+)
+MMS_ON = (
+    "<MmsFeature><MmsSettings><Protocol>HTTP</Protocol></MmsSettings>"
+    "<Protocols><HTTP><HttpSettings/></HTTP></Protocols></MmsFeature>"
+)
+
+
+def app_body(
+    inbound: str | None = "https://example.com/in",
+    *,
+    name: str = "EBVICs",
+    service_type: str = "Messaging-V2",
+    extra: str = "",
+) -> str:
+    url = f"<InboundCallbackUrl>{inbound}</InboundCallbackUrl>" if inbound else ""
+    return (
+        f"<Application><ServiceType>{service_type}</ServiceType><AppName>{name}</AppName>"
+        f"{url}{extra}</Application>"
+    )
+
+
+def create_app(api: Api, body: str | None = None) -> str:
+    response = api.d("POST", "/applications", data=body or app_body())
+    assert response.status_code == 201, response.text
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def create_peer(api: Api, site: str = "14", name: str = "Loc") -> str:
+    body = f"<SipPeer><PeerName>{name}</PeerName><IsDefaultPeer>false</IsDefaultPeer></SipPeer>"
+    response = api.d("POST", f"/sites/{site}/sippeers", data=body)
+    assert response.status_code == 201, response.text
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def messaging_location(api: Api, app_id: str, site: str = "14") -> str:
+    """A Location with SMS over HTTP and ``app_id`` assigned; returns its SIP peer id."""
+    peer = create_peer(api, site)
+    base = f"/sites/{site}/sippeers/{peer}/products/messaging"
+    assert api.d("POST", f"{base}/features/sms", data=SMS_ON).status_code == 201
+    settings = (
+        f"<ApplicationsSettings><HttpMessagingV2AppId>{app_id}</HttpMessagingV2AppId>"
+        "</ApplicationsSettings>"
+    )
+    assert api.d("PUT", f"{base}/applicationSettings", data=settings).status_code == 200
+    return peer
+
+
+def import_into(api: Api, peer: str, tn: str, site: str = "14") -> None:
+    """Import ``tn`` into the Location ``peer`` and wait until it is in service there."""
+    body = import_body(tn, sip_peer=False).replace(
+        "<SiteId>743</SiteId>", f"<SiteId>{site}</SiteId><SipPeerId>{peer}</SipPeerId>"
+    )
+    post_order(api, "importTnOrders", body)
+    wait_for(lambda: api.emu.control.state()["in_service_peers"].get(tn) == peer)

@@ -10,8 +10,25 @@ from bw_pulumi.emulator import Emulator, urls
 from bw_pulumi.emulator.server import SETTINGS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "bw_pulumi" / "emulator"
-#: The wire modules: each reaches its backend, never another API's handlers.
-WIRE = {"dashboard_responses", "catapult_responses", "control"}
+#: One sub-package per API (as moto keeps one folder per service), each with these modules.
+APIS = ("dashboard", "catapult", "messaging")
+API_MODULES = {"models", "backend", "responses", "faults", "wire", "urls"}
+#: The handler modules: each reaches its backend, never another API's handlers.
+WIRE = {"dashboard.responses", "catapult.responses", "messaging.responses", "control"}
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the emulator by its dotted name under ``bw_pulumi.emulator``."""
+    return {
+        ".".join(path.relative_to(PACKAGE).with_suffix("").parts): path
+        for path in PACKAGE.rglob("*.py")
+    }
+
+
+def _local(name: str) -> str | None:
+    """``bw_pulumi.emulator.x.y`` -> ``x.y`` (``from pkg import mod`` names count too)."""
+    prefix = "bw_pulumi.emulator."
+    return name[len(prefix) :] if name.startswith(prefix) else None
 
 
 def _imports(path: Path) -> set[str]:
@@ -34,7 +51,7 @@ def test_stack_config_keys_are_the_providers_keys(emu: Emulator) -> None:
 
 
 def test_emulator_imports_only_xml_and_numbers_from_the_package() -> None:
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         outside = {
             name
             for name in _imports(path)
@@ -45,34 +62,42 @@ def test_emulator_imports_only_xml_and_numbers_from_the_package() -> None:
         assert outside == set(), path.name
 
 
+def test_each_api_is_one_sub_package_with_the_same_modules() -> None:
+    names = set(_modules())
+    for api in APIS:
+        assert {f"{api}.{m}" for m in API_MODULES} <= names, api
+    # No flat per-API modules are left at the top.
+    assert not {n for n in names if n.startswith(("dashboard_", "catapult_", "messaging_"))}
+
+
 def test_wire_modules_never_import_each_other() -> None:
+    modules = _modules()
     for name in WIRE:
-        reached = {n.rsplit(".", 1)[-1] for n in _imports(PACKAGE / f"{name}.py")}
+        reached = {_local(n) for n in _imports(modules[name])}
         assert reached & (WIRE - {name}) == set(), name
 
 
 def test_one_apis_modules_never_import_the_others() -> None:
-    for path in PACKAGE.glob("*.py"):
-        reached = {n.rsplit(".", 1)[-1] for n in _imports(path)}
-        for mine, other in (("dashboard_", "catapult_"), ("catapult_", "dashboard_")):
-            if path.stem.startswith(mine):
-                assert not {n for n in reached if n.startswith(other)}, path.name
+    for name, path in _modules().items():
+        mine = name.split(".")[0]
+        if mine not in APIS:
+            continue
+        reached = {_local(n) for n in _imports(path)} - {None}
+        others = {n for n in reached if n and n.split(".")[0] in APIS and n.split(".")[0] != mine}
+        assert others == set(), name
 
 
 def test_every_endpoint_has_one_route() -> None:
-    for table in (urls.DASHBOARD, urls.CATAPULT, urls.CONTROL):
+    for table in (urls.DASHBOARD, urls.CATAPULT, urls.MESSAGING, urls.OAUTH, urls.CONTROL):
         endpoints = [rule.endpoint for rule, _ in table]
         assert len(endpoints) == len(set(endpoints))
 
 
 def test_emulator_modules_import_no_cycle() -> None:
+    modules = _modules()
     graph = {
-        path.stem: {
-            n.rsplit(".", 1)[-1]
-            for n in _imports(path)
-            if n.startswith("bw_pulumi.emulator.") or n == "bw_pulumi.emulator"
-        }
-        for path in PACKAGE.glob("*.py")
+        name: {local for n in _imports(path) if (local := _local(n)) in modules}
+        for name, path in modules.items()
     }
     done: set[str] = set()
 

@@ -11,7 +11,17 @@ import sys
 from pathlib import Path
 
 import requests
-from _emu_helpers import Api, create, import_body, post_order, subscription_body, wait_for
+from _emu_helpers import (
+    Api,
+    create,
+    create_app,
+    import_body,
+    import_into,
+    messaging_location,
+    post_order,
+    subscription_body,
+    wait_for,
+)
 
 from bw_pulumi import _xml
 from bw_pulumi.emulator import Emulator, Progression
@@ -95,12 +105,30 @@ def test_timed_orders_keep_their_absolute_due_times_across_a_restart(tmp_path: P
     assert after["pending"] == before["pending"] and len(after["pending"]) == 2
 
 
+def test_current_platform_objects_survive_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "v2.json"
+    with Emulator(processing_seconds=0, state_file=state_file) as first:
+        api = Api(first)
+        app_id = create_app(api)
+        peer = messaging_location(api, app_id)
+        import_into(api, peer, "9195550100")
+        api.d("POST", "/sites", data="<Site><Name>Extra</Name></Site>")
+        before = first.control.state()
+    with Emulator(processing_seconds=0, state_file=state_file) as second:
+        after = second.control.state()
+        settings = f"/sites/14/sippeers/{peer}/products/messaging/applicationSettings"
+        got = _xml.parse(Api(second).d("GET", settings).content)
+    for key in ("dashboard_applications", "sites", "sip_peers", "in_service_peers"):
+        assert after[key] == before[key], key
+    assert _xml.find_text(got, "HttpMessagingV2AppId") == app_id
+
+
 def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "bw_pulumi.emulator", "--port", "0", "--account-id", "5550001",
          "--processing-seconds", "0", "--failing", "9195550101:19005",
-         "--exception", "9195550102",
+         "--exception", "9195550102", "--client-id", "emulator-client-id",
          "--state-file", str(tmp_path / "cli.json")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -109,11 +137,13 @@ def test_cli_prints_urls_and_credentials_and_stops_on_sigterm(tmp_path: Path) ->
     )  # fmt: skip
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(6)]
+        lines = [proc.stdout.readline() for _ in range(9)]
         text = "".join(lines)
         dashboard = re.search(r"Dashboard API: (http://\S+/api)", text)
         assert dashboard is not None, text
         assert "accountId=5550001" in text and "apiToken=" in text
+        assert "/api/v2/users/5550001/messages" in text
+        assert "/api/v1/oauth2/token" in text and "clientId=emulator-client-id" in text
         base = dashboard.group(1).removesuffix("/api")
         state = requests.get(f"{base}/_emulator/state", timeout=5).json()
         assert state["failing"] == {"9195550101": 19005}

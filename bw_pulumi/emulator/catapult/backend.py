@@ -2,7 +2,7 @@
 
 One method per operation, taking the decoded JSON body and returning copies of models; every
 refusal is an :class:`EmulatorFault` with Catapult's string code (bandwidth-api.md sections 9-11).
-Never sees HTTP (moto's backend); :mod:`.catapult_responses` parses and renders.
+Never sees HTTP (moto's backend); :mod:`.responses` parses and renders.
 """
 
 from __future__ import annotations
@@ -12,17 +12,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bw_pulumi.emulator.catapult.models import Application, InboundSms, Message, PhoneNumber
+from bw_pulumi.emulator.common import iso_seconds, new_catapult_id, now
 from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import (
-    Application,
-    InboundSms,
-    Message,
-    PhoneNumber,
-    World,
-    iso_seconds,
-    new_catapult_id,
-    now,
-)
+from bw_pulumi.emulator.models import World
 from bw_pulumi.emulator.store import Store
 
 __all__ = ["APP_FIELDS", "CatapultBackend", "invalid"]

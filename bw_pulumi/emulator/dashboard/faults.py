@@ -15,8 +15,8 @@ from collections.abc import Callable
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi import _xml
+from bw_pulumi.emulator.dashboard.models import IMPORT, REMOVE
 from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import IMPORT, REMOVE
 from bw_pulumi.emulator.wire import empty, flat_errors, status_error, xml_response
 
 __all__ = [

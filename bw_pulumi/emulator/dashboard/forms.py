@@ -1,8 +1,8 @@
 """What a Dashboard request asks for, as plain data, and the rules Bandwidth checks it against.
 
-The wire layer (:mod:`.dashboard_responses`) reads XML bodies into these forms without judging
+The wire layer (:mod:`.responses`) reads XML bodies into these forms without judging
 them; the checks below raise :class:`EmulatorFault` with Bandwidth's codes (bandwidth-api.md 1.5,
-2.1, 3, 4.1, 7) and the backend calls them. Kept apart from :mod:`.dashboard_backend` because
+2.1, 3, 4.1, 7) and the backend calls them. Kept apart from :mod:`.backend` because
 the rules are long and change for different reasons than the operations do.
 """
 
@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bw_pulumi.emulator.common import now
+from bw_pulumi.emulator.dashboard.models import IMPORT, Order, Subscription
 from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import IMPORT, Order, Subscription, now
 
 __all__ = [
     "CallbackForm",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bw_pulumi.emulator.catapult_backend import APP_FIELDS
-from bw_pulumi.emulator.models import Application, Message, PhoneNumber, iso_seconds
+from bw_pulumi.emulator.catapult.backend import APP_FIELDS
+from bw_pulumi.emulator.catapult.models import Application, Message, PhoneNumber
+from bw_pulumi.emulator.common import iso_seconds
 
 __all__ = ["app_json", "message_json", "number_json"]
 

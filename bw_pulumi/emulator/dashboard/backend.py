@@ -1,7 +1,7 @@
 """Dashboard (Iris) operations: subscriptions, importTnChecker, import/removal orders, LOA files,
 legacy externalTns orders and in-service numbers.
 
-One method per operation, taking plain forms (:mod:`.dashboard_forms`) and returning copies of
+One method per operation, taking plain forms (:mod:`.forms`) and returning copies of
 models; every refusal is an :class:`EmulatorFault` carrying Bandwidth's code (moto's backend).
 Never sees HTTP or XML. Reading an order counts as a read for the ``reads`` progression.
 """
@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from bw_pulumi.emulator import orders
-from bw_pulumi.emulator.dashboard_forms import (
+from bw_pulumi.emulator.common import new_uuid, now
+from bw_pulumi.emulator.dashboard import orders
+from bw_pulumi.emulator.dashboard.forms import (
     OrderForm,
     SubscriptionForm,
     is_uuid,
@@ -23,17 +24,10 @@ from bw_pulumi.emulator.dashboard_forms import (
     subscription_from,
     validate_order,
 )
+from bw_pulumi.emulator.dashboard.models import EXTERNAL, IMPORT, Loa, Order, Subscription
+from bw_pulumi.emulator.dashboard.platform import PlatformBackend
 from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import (
-    EXTERNAL,
-    IMPORT,
-    Loa,
-    Order,
-    Subscription,
-    World,
-    new_uuid,
-    now,
-)
+from bw_pulumi.emulator.models import World
 from bw_pulumi.emulator.store import Store
 
 __all__ = ["DashboardBackend", "InServicePage"]
@@ -82,6 +76,8 @@ class DashboardBackend:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: Applications, Sites and Locations (the current platform, bandwidth-api-v2.md 2-3).
+        self.platform = PlatformBackend(store)
 
     @property
     def account_id(self) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from lxml import etree
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.models import IMPORT, REMOVE, Loa, Order, Subscription, describe, iso_millis
+from bw_pulumi.emulator.common import iso_millis
+from bw_pulumi.emulator.dashboard.models import IMPORT, REMOVE, Loa, Order, Subscription, describe
 
 __all__ = [
     "KIND_ROOTS",

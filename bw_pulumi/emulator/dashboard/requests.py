@@ -1,6 +1,6 @@
-"""Dashboard request bodies read into plain forms (:mod:`.dashboard_forms`), without judging.
+"""Dashboard request bodies read into plain forms (:mod:`.forms`), without judging.
 
-The inbound half of the Dashboard wire format (:mod:`.dashboard_xml` is the outbound half): element
+The inbound half of the Dashboard wire format (:mod:`.wire` is the outbound half): element
 names from bandwidth-api.md sections 2-7, read with :mod:`bw_pulumi._xml`'s primitives only. A body
 that is not XML becomes a form saying so, or the 1003 fault Bandwidth answers for it.
 """
@@ -11,7 +11,7 @@ from lxml import etree
 from werkzeug.wrappers import Request
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.dashboard_forms import CallbackForm, OrderForm, SubscriptionForm
+from bw_pulumi.emulator.dashboard.forms import CallbackForm, OrderForm, SubscriptionForm
 from bw_pulumi.emulator.errors import EmulatorFault
 from bw_pulumi.emulator.wire import BadXml, parse_xml
 

@@ -11,7 +11,7 @@ import copy
 
 from bw_pulumi.emulator import clock
 from bw_pulumi.emulator.clock import Progression
-from bw_pulumi.emulator.models import (
+from bw_pulumi.emulator.dashboard.models import (
     COMPLETE,
     EXCEPTION,
     EXTERNAL,
@@ -27,9 +27,9 @@ from bw_pulumi.emulator.models import (
     Notify,
     Order,
     OrderError,
-    World,
     describe,
 )
+from bw_pulumi.emulator.models import World
 
 __all__ = ["STATUS_MESSAGES", "advance", "create", "read", "settle"]
 
@@ -155,6 +155,7 @@ def _resolve(world: World, order: Order) -> bool:
         if removing:
             world.in_service.pop(tn, None)
             world.in_service_sites.pop(tn, None)
+            world.in_service_peers.pop(tn, None)
         else:
             # Importing a number already in service is not an error: like externalTns IMPORT
             # ("importing a TN already on the account ... resets all its attributes", API doc 7),
@@ -162,11 +163,25 @@ def _resolve(world: World, order: Order) -> bool:
             world.in_service[tn] = order.last_modified
             if order.site_id:
                 world.in_service_sites[tn] = order.site_id
+            peer = _peer_of(world, order)
+            if peer is not None:
+                world.in_service_peers[tn] = peer
     order.errors = [
         OrderError(code=code, description=describe(code), telephone_numbers=tns)
         for code, tns in failures.items()
     ]
     return held_back
+
+
+def _peer_of(world: World, order: Order) -> str | None:
+    """The SIP peer the numbers land in: the order's, else the site's default peer (v2 doc 3
+    step 2; API doc 3: an omitted SipPeerId means the site's default)."""
+    if order.sip_peer_id:
+        return order.sip_peer_id
+    defaults = [
+        p.peer_id for p in world.sip_peers.values() if p.site_id == order.site_id and p.is_default
+    ]
+    return defaults[0] if defaults else None
 
 
 def _import_failure(world: World, tn: str) -> int | None:

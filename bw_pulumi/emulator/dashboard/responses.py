@@ -2,7 +2,7 @@
 
 Paths are relative to ``{prefix}/accounts/{accountId}`` (the app strips the three prefixes, API
 doc 1.1, and folds collection names to their documented case, 1.4). Each handler declares its
-route's error shape with ``faults_as`` and a form from :mod:`.dashboard_faults`.
+route's error shape with ``faults_as`` and a form from :mod:`.faults`.
 """
 
 from __future__ import annotations
@@ -13,22 +13,24 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from bw_pulumi import _xml
-from bw_pulumi.emulator.dashboard_backend import DashboardBackend
-from bw_pulumi.emulator.dashboard_faults import (
+from bw_pulumi.emulator.common import now
+from bw_pulumi.emulator.dashboard.backend import DashboardBackend
+from bw_pulumi.emulator.dashboard.faults import (
     REPORT_ROOTS,
     bare_form,
     flat_form,
     loa_form,
     status_form,
 )
-from bw_pulumi.emulator.dashboard_requests import (
+from bw_pulumi.emulator.dashboard.models import EXTERNAL, IMPORT, REMOVE
+from bw_pulumi.emulator.dashboard.requests import (
     location,
     numbers_in,
     order_form,
     query,
     subscription_form,
 )
-from bw_pulumi.emulator.dashboard_xml import (
+from bw_pulumi.emulator.dashboard.wire import (
     KIND_ROOTS,
     checker_doc,
     external_xml,
@@ -39,7 +41,6 @@ from bw_pulumi.emulator.dashboard_xml import (
     summary_list,
 )
 from bw_pulumi.emulator.errors import EmulatorFault
-from bw_pulumi.emulator.models import EXTERNAL, IMPORT, REMOVE, now
 from bw_pulumi.emulator.wire import (
     BadXml,
     empty,

@@ -2,7 +2,7 @@
 
 Creates answer 201 with a ``Location`` and no body; lists page with ``page``/``size`` and an RFC
 5988 ``Link`` header (bandwidth-api.md 9). Every fault becomes Catapult's JSON error through
-:func:`.catapult_faults.render_fault`.
+:func:`.faults.render_fault`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from bw_pulumi.emulator.catapult_backend import CatapultBackend, invalid
-from bw_pulumi.emulator.catapult_faults import render_fault
-from bw_pulumi.emulator.catapult_json import app_json, message_json, number_json
-from bw_pulumi.emulator.models import PhoneNumber
+from bw_pulumi.emulator.catapult.backend import CatapultBackend, invalid
+from bw_pulumi.emulator.catapult.faults import render_fault
+from bw_pulumi.emulator.catapult.models import PhoneNumber
+from bw_pulumi.emulator.catapult.wire import app_json, message_json, number_json
 from bw_pulumi.emulator.wire import empty, faults_as, json_response
 
 T = TypeVar("T")

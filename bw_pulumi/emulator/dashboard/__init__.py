@@ -1,0 +1,1 @@
+"""The Dashboard (Iris, XML) API: models, backend, wire modules, faults and routes."""
