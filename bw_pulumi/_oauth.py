@@ -93,12 +93,6 @@ class TokenSource:
             if self._token == token:
                 self._token = None
 
-    def drop(self) -> None:
-        """Forget the current token, whichever it is (for callers that do not know which token
-        was refused: the Messaging client's ``on_unauthorized``)."""
-        with self._lock:
-            self._token = None
-
     def close(self) -> None:
         self._transport.close()
 

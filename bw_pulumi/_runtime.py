@@ -90,25 +90,13 @@ class Runtime:
         """The process's Messaging API v2 client: the same auth as the Dashboard's (bearer
         tokens from the one token source, or Basic with the Dashboard API user)."""
         account_id, username, password = settings.dashboard_credentials()
-        source = self.token_source(settings)
+        bearer = self.token_source(settings)
         key = (settings.messaging_url, account_id, username, password, *self._oauth_key(settings))
         with self._lock:
             client = self._messaging.get(key)
             if client is None:
-                if source is not None:
-                    client = MessagingClient(
-                        account_id,
-                        base_url=settings.messaging_url,
-                        bearer=source.token,
-                        on_unauthorized=source.drop,
-                    )
-                else:
-                    client = MessagingClient(
-                        account_id,
-                        base_url=settings.messaging_url,
-                        username=username,
-                        password=password,
-                    )
+                auth = bearer if bearer is not None else (username, password)
+                client = MessagingClient(settings.messaging_url, account_id, auth)
                 self._messaging[key] = client
             return client
 
@@ -162,7 +150,7 @@ class Runtime:
         with self._lock:
             transports = [c.transport for c in self._dashboards.values()]
             transports += [c.transport for c in self._catapults.values()]
-            senders = list(self._messaging.values())
+            transports += [c.transport for c in self._messaging.values()]
             self._messaging.clear()
             tokens = list(self._tokens.values())
             self._tokens.clear()
@@ -178,8 +166,6 @@ class Runtime:
             transport.close()
         for source in tokens:
             source.close()
-        for sender in senders:
-            sender.close()
 
 
 #: The one registry of this process.

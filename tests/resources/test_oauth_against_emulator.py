@@ -120,8 +120,8 @@ def test_a_message_is_sent_with_the_same_token(emu: Emulator) -> None:
         )
     )
     assert dashboard(emu).get_import_order(order.order_id).status == "COMPLETE"
-    sent = RUNTIME.messaging(apps.settings).send(
-        app.id, f"+1{TN}", "+19195550999", "hello from a bearer token"
+    sent = RUNTIME.messaging(apps.settings).send_message(
+        app.id, "+19195550999", f"+1{TN}", "hello from a bearer token"
     )
     assert sent.application_id == app.id and sent.to == ("+19195550999",)
     assert fetches(apps) == 1
