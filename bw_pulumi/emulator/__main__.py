@@ -33,6 +33,17 @@ def _numbers(value: str, default: int) -> dict[str, int]:
     return out
 
 
+def _oauth_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--client-id", default=_DEFAULTS.client_id, help="the OAuth2 client it accepts")
+    p.add_argument("--client-secret", default=_DEFAULTS.client_secret)
+    p.add_argument(
+        "--token-seconds",
+        type=float,
+        default=DEFAULT_TOKEN_SECONDS,
+        help="lifetime of the OAuth2 bearer tokens it issues",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bw_pulumi.emulator",
@@ -47,14 +58,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--user-id", default=_DEFAULTS.user_id)
     p.add_argument("--api-token", default=_DEFAULTS.api_token)
     p.add_argument("--api-secret", default=_DEFAULTS.api_secret)
-    p.add_argument("--client-id", default=_DEFAULTS.client_id, help="the OAuth2 client it accepts")
-    p.add_argument("--client-secret", default=_DEFAULTS.client_secret)
-    p.add_argument(
-        "--token-seconds",
-        type=float,
-        default=DEFAULT_TOKEN_SECONDS,
-        help="lifetime of the OAuth2 bearer tokens it issues",
-    )
+    _oauth_flags(p)
     p.add_argument(
         "--processing-seconds",
         type=float,
@@ -86,6 +90,30 @@ def parser() -> argparse.ArgumentParser:
         help="numbers whose import orders end EXCEPTION (the numbers stay out of service)",
     )
     return p
+
+
+def _announce(emulator: Emulator) -> None:
+    """The URLs and the credentials it accepts, one per line (tests and scripts read them)."""
+    print(
+        f"Dashboard API: {emulator.dashboard_url}  (also /api/v1 and /v1.0; "
+        "/api/v2 is the Universal Platform dialect)"
+    )
+    print(f"Catapult API:  {emulator.catapult_url}/v1/users/{emulator.user_id}")
+    print(f"Control API:   {emulator.base_url}/_emulator/")
+    print(
+        f"Dashboard credentials: accountId={emulator.account_id} "
+        f"username={emulator.username} password={emulator.password}"
+    )
+    print(
+        f"Catapult credentials:  userId={emulator.user_id} "
+        f"apiToken={emulator.api_token} apiSecret={emulator.api_secret}"
+    )
+    print(f"Messaging API: {emulator.messaging_url}/users/{emulator.account_id}/messages")
+    print(f"OAuth2 token:  {emulator.token_url}")
+    print(
+        f"OAuth2 client:         clientId={emulator.client_id} "
+        f"clientSecret={emulator.client_secret} (tokens last {emulator.token_seconds:g} s)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,23 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    print(f"Dashboard API: {emulator.dashboard_url}  (also /api/v1 and /v1.0)")
-    print(f"Catapult API:  {emulator.catapult_url}/v1/users/{emulator.user_id}")
-    print(f"Control API:   {emulator.base_url}/_emulator/")
-    print(
-        f"Dashboard credentials: accountId={emulator.account_id} "
-        f"username={emulator.username} password={emulator.password}"
-    )
-    print(
-        f"Catapult credentials:  userId={emulator.user_id} "
-        f"apiToken={emulator.api_token} apiSecret={emulator.api_secret}"
-    )
-    print(f"Messaging API: {emulator.messaging_url}/users/{emulator.account_id}/messages")
-    print(f"OAuth2 token:  {emulator.token_url}")
-    print(
-        f"OAuth2 client:         clientId={emulator.client_id} "
-        f"clientSecret={emulator.client_secret} (tokens last {args.token_seconds:g} s)"
-    )
+    _announce(emulator)
     print("Press Ctrl-C to stop.", flush=True)
     emulator.serve_until(stop)
     print("Emulator stopped.", flush=True)

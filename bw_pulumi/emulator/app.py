@@ -26,6 +26,7 @@ from bw_pulumi.emulator.catapult import faults as catapult_faults
 from bw_pulumi.emulator.catapult.backend import CatapultBackend
 from bw_pulumi.emulator.control import ControlContext
 from bw_pulumi.emulator.dashboard import faults as dashboard_faults
+from bw_pulumi.emulator.dashboard import up
 from bw_pulumi.emulator.dashboard.backend import DashboardBackend
 from bw_pulumi.emulator.delivery import Delivery
 from bw_pulumi.emulator.httpd import SOCKET_KEY
@@ -37,8 +38,9 @@ from bw_pulumi.emulator.wire import empty, json_response
 
 __all__ = ["EmulatorApp"]
 
-#: The three Dashboard base prefixes (API doc 1.1), longest first.
-_DASHBOARD = re.compile(r"^(/api/v1|/api|/v1\.0)(/accounts/.*)$")
+#: The three Dashboard base prefixes (API doc 1.1), and the Universal Platform's ``/api/v2``
+#: (v2 doc 1, served by translation: :mod:`.dashboard.up`).
+_DASHBOARD = re.compile(r"^(/api/v1|/api/v2|/api|/v1\.0)(/accounts/.*)$")
 _CATAPULT = "/v1/users/"
 #: The Messaging API v2 base (``https://messaging.bandwidth.com/api/v2``, v2 doc 4): on this
 #: port its ``/users/...`` paths sit beside the Dashboard's ``/api/v2/accounts/...``.
@@ -160,6 +162,8 @@ class EmulatorApp:
         found = _DASHBOARD.match(request.path)
         if found:
             request.environ["bw.prefix"] = found.group(1)
+            if found.group(1) == up.PREFIX:
+                return up.inner_path(_fold(found.group(2))), self._dashboard, _DASHBOARD_REFUSALS
             return _fold(found.group(2)), self._dashboard, _DASHBOARD_REFUSALS
         found = _MESSAGING.match(request.path)
         if found:
@@ -188,7 +192,12 @@ class EmulatorApp:
             if wait is not None:
                 response = refuse.too_many(request, wait)
         if response is None and endpoint is not None:
-            response = self._run(routes, endpoint, request, values)
+            universal = request.environ.get("bw.prefix") == up.PREFIX
+            response = self._run(
+                routes, endpoint, up.request_in(request) if universal else request, values
+            )
+            if universal:
+                response = up.response_out(response)
         assert response is not None
         self.ctx.stats.count(route, str(response.status_code))
         return response

@@ -29,7 +29,7 @@ __all__ = ["SETTINGS", "Emulator"]
 _DEFAULTS = Accounts()
 #: Settings -> (``bandwidth:*`` stack config key, environment variable), as design.md's provider
 #: configuration table names them. Written here, not imported from ``bw_pulumi.config`` (style
-#: habit 2b); ``tests/emulator/test_settings.py`` holds the two sides equal.
+#: habit 2b); ``tests/emulator/test_layout.py`` holds the two sides equal.
 SETTINGS: dict[str, tuple[str, str]] = {
     "account_id": ("bandwidth:accountId", "BANDWIDTH_ACCOUNT_ID"),
     "username": ("bandwidth:username", "BANDWIDTH_USERNAME"),
@@ -39,6 +39,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "api_token": ("bandwidth:apiToken", "BANDWIDTH_API_TOKEN"),
     "api_secret": ("bandwidth:apiSecret", "BANDWIDTH_API_SECRET"),
     "catapult_url": ("bandwidth:catapultUrl", "BANDWIDTH_CATAPULT_URL"),
+    "client_id": ("bandwidth:clientId", "BANDWIDTH_CLIENT_ID"),
+    "client_secret": ("bandwidth:clientSecret", "BANDWIDTH_CLIENT_SECRET"),
+    "messaging_url": ("bandwidth:messagingUrl", "BANDWIDTH_MESSAGING_URL"),
+    "oauth_token_url": ("bandwidth:oauthTokenUrl", "BANDWIDTH_OAUTH_TOKEN_URL"),
 }
 
 
@@ -213,8 +217,12 @@ class Emulator:
             self._control = ControlClient(self.base_url)
         return self._control
 
-    def _settings(self) -> dict[str, str]:
+    def _settings(self, oauth: bool) -> dict[str, str]:
+        client = {"client_id": self.client_id, "client_secret": self.client_secret}
         return {
+            **(client if oauth else {}),
+            "messaging_url": self.messaging_url,
+            "oauth_token_url": self.token_url,
             "account_id": self.account_id,
             "username": self.username,
             "password": self.password,
@@ -225,18 +233,19 @@ class Emulator:
             "catapult_url": self.catapult_url,
         }
 
-    def stack_config(self) -> dict[str, str]:
-        """``bandwidth:*`` stack config pointing a program at this emulator."""
-        return {SETTINGS[k][0]: v for k, v in self._settings().items()}
+    def stack_config(self, *, oauth: bool = False) -> dict[str, str]:
+        """``bandwidth:*`` stack config pointing a program at this emulator; with ``oauth``, the
+        OAuth2 client too, so the Dashboard and Messaging APIs are called with bearer tokens."""
+        return {SETTINGS[k][0]: v for k, v in self._settings(oauth).items()}
 
-    def env(self) -> dict[str, str]:
+    def env(self, *, oauth: bool = False) -> dict[str, str]:
         """The same as ``BANDWIDTH_*`` environment variables."""
-        return {SETTINGS[k][1]: v for k, v in self._settings().items()}
+        return {SETTINGS[k][1]: v for k, v in self._settings(oauth).items()}
 
     def describe(self) -> dict[str, Any]:
         return {
             "base_url": self.base_url,
-            **self._settings(),
+            **self._settings(oauth=False),
             "messaging_url": self.messaging_url,
             "token_url": self.token_url,
             "client_id": self.client_id,

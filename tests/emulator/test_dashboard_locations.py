@@ -75,6 +75,9 @@ def test_sms_then_mms_features_and_their_order_constraints(api: Api) -> None:
     assert _xml.find_text(doc, "ProxyPeerId")
     mms = api.d("POST", f"{base}/mms", data=MMS_ON)
     assert mms.status_code == 201 and _xml.parse(mms.content).tag == "MmsFeatureResponse"
+    settings = _xml.parse(api.d("GET", f"{base}/mms/settings").content)
+    assert settings.tag == "MmsFeatureMmsSettingsResponse"
+    assert _xml.find_text(settings, "Protocol") == "HTTP"
     refused = api.d("DELETE", f"{base}/sms")
     assert refused.status_code == 400 and _code(refused.text) == "13624"
     zone_off = SMS_ON.replace("<Zone2>true</Zone2>", "<Zone2>false</Zone2>")

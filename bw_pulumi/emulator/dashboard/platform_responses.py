@@ -233,6 +233,17 @@ def get_mms(
     return xml_response(pw.mms_doc(peer))
 
 
+@faults_as(status_form("MmsFeatureMmsSettingsResponse"))
+def get_mms_settings(
+    backend: DashboardBackend, request: Request, account_id: str, site_id: str, peer_id: str
+) -> Response:
+    """``GET .../features/mms/settings`` (v2 doc 3 step 4)."""
+    peer = backend.platform.get_peer(site_id, peer_id)
+    if peer.mms is None:
+        raise EmulatorFault(404, None, f"MMS feature of SIP peer {peer_id} not found")
+    return xml_response(pw.mms_settings_doc(peer))
+
+
 @faults_as(status_form(_MMS))
 def delete_mms(
     backend: DashboardBackend, request: Request, account_id: str, site_id: str, peer_id: str

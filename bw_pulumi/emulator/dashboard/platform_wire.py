@@ -5,8 +5,9 @@ Roots: ``ApplicationProvisioningResponse > Application | ApplicationList``,
 ``AssociatedSipPeersResponse > AssociatedSipPeers`` (present even when empty: the Node SDK needs
 it), ``SiteResponse > Site``, ``SitesResponse > Sites``, ``SipPeerResponse > SipPeer``,
 ``TNSipPeersResponse > SipPeers``, ``SipPeerSmsFeatureResponse > SipPeerSmsFeature``,
-``MmsFeatureResponse > MmsFeature``, ``ApplicationsSettingsResponse > ApplicationsSettings``,
-``AccountHttpFeature``. Passwords are never written (v2 doc 2).
+``MmsFeatureResponse > MmsFeature``, ``MmsFeatureMmsSettingsResponse > MmsSettings``,
+``ApplicationsSettingsResponse > ApplicationsSettings``, ``AccountHttpFeature``. Passwords are
+never written (v2 doc 2).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "application_doc",
     "associated_doc",
     "mms_doc",
+    "mms_settings_doc",
     "peer_doc",
     "peer_list_doc",
     "settings_doc",
@@ -162,6 +164,11 @@ def mms_doc(peer: SipPeer) -> etree._Element:
         _xml.element("Protocols", http),
     )
     return _xml.element("MmsFeatureResponse", feature)
+
+
+def mms_settings_doc(peer: SipPeer) -> etree._Element:
+    settings = _xml.element("MmsSettings", ("Protocol", peer.mms))
+    return _xml.element("MmsFeatureMmsSettingsResponse", settings)
 
 
 def settings_doc(peer: SipPeer) -> etree._Element:

@@ -92,6 +92,7 @@ ROUTES: list[Route] = [
         ("GET", f"{_MSG}/features/mms", "sippeers.mms.get", v2.get_mms),
         ("PUT", f"{_MSG}/features/mms", "sippeers.mms.put", v2.put_mms),
         ("DELETE", f"{_MSG}/features/mms", "sippeers.mms.delete", v2.delete_mms),
+        ("GET", f"{_MSG}/features/mms/settings", "sippeers.mms.settings", v2.get_mms_settings),
         ("GET", f"{_MSG}/applicationSettings", "sippeers.appsettings.get", v2.get_app_settings),
         ("PUT", f"{_MSG}/applicationSettings", "sippeers.appsettings.put", v2.put_app_settings),
         ("GET", "/products/messaging/features/http", "messaging.http.get", v2.get_http_feature),
