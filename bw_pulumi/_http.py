@@ -384,18 +384,11 @@ class Transport:
         reason = response.reason or ""
         if rate_limited or status in RETRY_STATUSES:
             reason = f"{reason} (after {attempt} attempt(s))".strip()
+        fields: dict[str, Any] = {"status": status, "method": method, "path": where, "api": api}
         if cls is Unauthorized and bearer is not None:
             reason = f"{reason} (an OAuth2 bearer token, renewed once)".strip()
-            return Unauthorized(
-                reason,
-                bearer=True,
-                status=status,
-                method=method,
-                path=where,
-                details=details,
-                api=api,
-            )
-        return cls(reason, status=status, method=method, path=where, details=details, api=api)
+            return Unauthorized(reason, bearer=True, details=details, **fields)
+        return cls(reason, details=details, **fields)
 
 
 def _attempts(count: int) -> str:
