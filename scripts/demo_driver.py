@@ -276,7 +276,8 @@ def print_emulator_summary(emu: BackgroundEmulator) -> None:
 
 
 def message_round_trip(emu: BackgroundEmulator, port: int) -> None:
-    """One SMS out from the first imported number, one in to it, as the seeds end."""
+    """One SMS out from the first imported number, one in to it, as Bandwidth's Hosted
+    Messaging guide ends."""
     numbers = sorted(n["number"] for n in emu.state()["phone_numbers"])
     if not numbers:
         return
