@@ -68,7 +68,7 @@ def to_snake(props: Mapping[str, Any], maps: Collection[str] = ()) -> dict[str, 
 def is_computed(value: PropertyValue) -> bool:
     """True if the value, or anything inside it, is unknown (preview)."""
     inner = value.value
-    if isinstance(inner, Computed):
+    if isinstance(inner, Computed) or inner == rpc.UNKNOWN:
         return True
     if isinstance(inner, (list, tuple)):
         return any(is_computed(v) for v in inner)
@@ -81,7 +81,9 @@ def _plain(value: PropertyValue) -> Any:
     # Numbers stay floats, as the dynamic server hands them over (protobuf has only doubles):
     # the providers' checks already take whole floats for ints.
     inner = value.value
-    if isinstance(inner, Computed):
+    # Without acceptOutputs the engine sends an unknown as the SDK's sentinel string, which
+    # PropertyValue.unmarshal keeps as a string.
+    if isinstance(inner, Computed) or inner == rpc.UNKNOWN:
         return Unknown()  # type: ignore[no-untyped-call]
     if isinstance(inner, (list, tuple)):
         return [_plain(v) for v in inner]
