@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -40,14 +42,29 @@ CODEGEN_MAIN = """package main
 
 // bw-gen-nodejs SCHEMA_JSON OUT_DIR: the TypeScript SDK of a Pulumi package schema.
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
+
+// noLoader: the schema references no other package (pulumi.json#/Any is built in).
+type noLoader struct{}
+
+func (noLoader) LoadPackage(pkg string, _ *semver.Version) (*schema.Package, error) {
+	return nil, fmt.Errorf("no package %q available offline", pkg)
+}
+
+func (noLoader) LoadPackageV2(
+	_ context.Context, d *schema.PackageDescriptor,
+) (*schema.Package, error) {
+	return nil, fmt.Errorf("no package %q available offline", d.Name)
+}
 
 func main() {
 	if len(os.Args) != 3 {
@@ -57,7 +74,7 @@ func main() {
 	fail(err)
 	var spec schema.PackageSpec
 	fail(json.Unmarshal(data, &spec))
-	pkg, diags, err := schema.BindSpec(spec, nil, schema.ValidationOptions{})
+	pkg, diags, err := schema.BindSpec(spec, noLoader{}, schema.ValidationOptions{})
 	fail(err)
 	if diags.HasErrors() {
 		fail(diags)
@@ -135,7 +152,9 @@ def ensure_yaml_host(cache: Path = DEFAULT_CACHE, beside: Path | None = None) ->
 
 
 def codegen_path(pkg_version: str, cache: Path = DEFAULT_CACHE) -> Path:
-    return cache / f"{CODEGEN}-{pkg_version.lstrip('v')}" / "bin" / CODEGEN
+    """Keyed by pkg/v3 version and the program's own text, so an edit rebuilds it."""
+    digest = hashlib.sha256(CODEGEN_MAIN.encode()).hexdigest()[:8]
+    return cache / f"{CODEGEN}-{pkg_version.lstrip('v')}-{digest}" / "bin" / CODEGEN
 
 
 def ensure_codegen(pkg_version: str, cache: Path = DEFAULT_CACHE) -> Path:
@@ -191,6 +210,7 @@ def write_schema(path: Path) -> Path:
 
 def gen_nodejs(out_dir: Path, cache: Path = DEFAULT_CACHE) -> Path:
     """Generate the TypeScript SDK of the plugin's schema into ``out_dir``."""
+    out_dir = out_dir.resolve()
     tool = ensure_codegen(cli_pkg_version(), cache)
     with tempfile.TemporaryDirectory(prefix="bw-schema-") as tmp:
         schema = write_schema(Path(tmp) / "schema.json")
@@ -198,6 +218,10 @@ def gen_nodejs(out_dir: Path, cache: Path = DEFAULT_CACHE) -> Path:
             shutil.rmtree(out_dir)
         out_dir.mkdir(parents=True)
         _run([str(tool), str(schema), str(out_dir)], out_dir, dict(os.environ))
+        version = json.loads(schema.read_text())["version"]
+    # `pulumi package gen-sdk` stamps the version in; GeneratePackage leaves the placeholder.
+    package = out_dir / "package.json"
+    package.write_text(package.read_text().replace("${VERSION}", version))
     return out_dir
 
 
