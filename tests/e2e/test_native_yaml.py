@@ -10,12 +10,22 @@ id is enough), a refresh after it without diff, and a destroy that leaves the em
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from bw_e2e import assert_emulator_empty, assert_no_credentials, catapult, emulator
+from bw_e2e import (
+    BW_API_SECRET,
+    BW_PASSWORD,
+    assert_emulator_empty,
+    assert_no_credentials,
+    catapult,
+    emulator,
+)
 from cli import PlainCLI, plain_stack, summary
 from engine import REPO
 
@@ -117,3 +127,55 @@ def test_yaml_program_lifecycle_and_import_on_the_native_plugin(
     assert_emulator_empty(emu)
     assert_no_credentials(str(cli.export()))
     cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
+
+
+def test_ctrl_c_stops_an_order_wait_promptly_and_the_next_up_resumes(
+    pulumi_bin_dir: Path, yaml_bin_dir: Path, tmp_path: Path
+) -> None:
+    with (
+        Emulator(processing_seconds=3600, password=BW_PASSWORD, api_secret=BW_API_SECRET) as emu,
+        plain_stack(pulumi_bin_dir, tmp_path, PROJECT) as cli,
+    ):
+        cli.env["PATH"] = os.pathsep.join([str(yaml_bin_dir), cli.env["PATH"]])
+        configure(cli, emu)
+        up = subprocess.Popen(
+            ["pulumi", "up", "--yes", "--skip-preview", "--stack", cli.stack],
+            cwd=PROJECT,
+            env=cli.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            _await(lambda: emu.control.state()["import_orders"], timeout=120)
+            interrupted_at = time.monotonic()
+            up.send_signal(signal.SIGINT)
+            output, _ = up.communicate(timeout=60)
+        finally:
+            if up.poll() is None:
+                up.kill()
+                up.communicate()
+        print(output)
+        assert up.returncode != 0
+        assert time.monotonic() - interrupted_at < 20, "the order wait did not stop promptly"
+        assert "cancelled while import order" in output
+        [placed] = emu.control.state()["import_orders"]
+
+        emu.control.settle()
+        emu.control.progression("immediate")  # the removal orders of destroy, below
+        resumed = cli.stack_cmd("up").check()
+        assert f"import order {placed['id']}" in resumed.output
+        assert len(emu.control.state()["import_orders"]) == 1, "resumed, not ordered twice"
+        assert cli.outputs()["importedNumbers"] == ["9195550170", "9195550171"]
+        cli.stack_cmd("destroy").check()
+        assert_emulator_empty(emu)
+        cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
+
+
+def _await(condition: Callable[[], object], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.1)
