@@ -73,6 +73,8 @@ def default_customer_order_id(project: str, stack: str, resource_name: str) -> s
 class ImportTnOrderProvider(BaseProvider):
     """importTnChecker, importTnOrders and removeImportedTnOrders. See :class:`ImportTnOrder`."""
 
+    apis = ("dashboard",)
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         # No network: check runs on every preview, and unknown values pass through.
         inputs, failures = check_order_inputs(news, olds)

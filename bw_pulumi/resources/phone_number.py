@@ -41,6 +41,8 @@ class NumberNotInService(BwPulumiError):
 class PhoneNumberProvider(BaseProvider):
     """Catapult number import (provider ``bandwidth-dashboard``). See :class:`PhoneNumber`."""
 
+    apis = ("catapult", "dashboard")
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()

@@ -67,6 +67,8 @@ def _bad_seconds(value: Any) -> bool:
 class PhoneNumberBindingsProvider(BaseProvider):
     """Catapult number imports for many numbers at once. See :class:`PhoneNumberBindings`."""
 
+    apis = ("catapult", "dashboard")
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()

@@ -89,13 +89,27 @@ def test_check_takes_numbers_it_accepted_last_time_in_either_spelling_without_pa
         first.inputs, {"application_id": "a-1", "telephone_numbers": [*TNS, "9195550199", "12"]}
     )
     assert grown.inputs["telephone_numbers"] == sorted([*E164, "+19195550199"])
-    assert [f.property for f in grown.failures] == ["telephone_numbers"]
+    assert [f.reason.split(":")[0] for f in grown.failures] == ["telephone_numbers"]
     assert parse.call_count == 2
     # A duplicate in two spellings is still a duplicate.
     twice = provider.check(
         first.inputs, {"application_id": "a-1", "telephone_numbers": [TNS[0], E164[0]]}
     )
-    assert [f.property for f in twice.failures] == ["telephone_numbers"]
+    assert [f.reason.split(":")[0] for f in twice.failures] == ["telephone_numbers"]
+
+
+def test_a_list_of_many_bad_numbers_fails_check_once_naming_the_first_few_and_a_count() -> None:
+    numbers = [f"+1919100{n:04d}" for n in range(1000)]  # exchange 100: not a valid NANP number
+    result = PhoneNumberBindingsProvider().check(
+        {}, {"application_id": "a-1", "telephone_numbers": ["9195550100", *numbers]}
+    )
+    [failure] = result.failures
+    # No property: the engine would print all 1001 numbers beside a failure that names one.
+    assert failure.property == ""
+    assert failure.reason.startswith("telephone_numbers: 1000 entries are wrong (of 1001): ")
+    assert failure.reason.count("+1919100") == 3
+    assert failure.reason.endswith("; and 997 more")
+    assert len(failure.reason) < 400
 
 
 def _requests(emu: Emulator, route: str) -> int:
@@ -118,14 +132,9 @@ def test_check_normalizes_sorts_and_names_bad_fields() -> None:
             "wait_timeout": -1,
         },
     )
-    fields = sorted(f.property for f in bad.failures)
-    assert fields == [
-        "allow_partial",
-        "application_id",
-        "telephone_numbers",
-        "telephone_numbers",
-        "wait_timeout",
-    ]
+    fields = sorted(f.property or f.reason.split(":")[0] for f in bad.failures)
+    # One failure for the list, whatever its number of bad entries.
+    assert fields == ["allow_partial", "application_id", "telephone_numbers", "wait_timeout"]
 
 
 def test_create_binds_every_number_and_refresh_right_after_changes_nothing(emu: Emulator) -> None:
@@ -152,9 +161,13 @@ def test_create_confirms_many_numbers_from_the_in_service_list_not_one_get_each(
 
 def test_create_of_two_numbers_asks_for_each_not_for_the_account_list(emu: Emulator) -> None:
     emu.control.numbers(in_service=TNS)
-    _create(emu, _app(emu), TNS[:2])
-    assert _requests(emu, "inservice") == 2
-    assert _requests(emu, "inservice.totals") == 0
+    provider = _provider(emu)
+    # The preview proves the Dashboard config with one /totals read; create adds no other.
+    checked = _checked(provider, {"application_id": _app(emu), "telephone_numbers": TNS[:2]})
+    before = _requests(emu, "inservice")
+    provider.create(checked)
+    assert _requests(emu, "inservice") - before == 2
+    assert _requests(emu, "inservice.totals") == 1
 
 
 def test_update_binds_only_added_and_unbinds_only_dropped_numbers(emu: Emulator) -> None:
