@@ -213,16 +213,25 @@ def test_adoption_fills_the_live_name_and_reports_real_in_service(emu: Emulator)
     assert adopted.outs["in_service"] is False
 
 
-def test_refresh_reports_number_moved_in_portal(emu: Emulator) -> None:
+def test_a_number_moved_to_another_application_is_no_longer_this_stacks(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     emu.control.numbers(in_service=[TN])
     app_a, app_b = _app(emu), _app(emu)
     provider = configured(PhoneNumberProvider, emu)
     inputs = _checked(provider, _number_inputs(app_a))
     created = provider.create(inputs)
     catapult(emu).update_number(created.id, application_id=app_b)
-    read = provider.read(created.id, created.outs)
-    assert read.inputs["application_id"] == app_b
-    assert provider.diff(created.id, read.outs, inputs).changes is True
+
+    provider.delete(created.id, created.outs)  # destroy without refresh: left alone
+    assert catapult(emu).get_number(created.id).application_id == app_b
+    read = provider.read(created.id, created.outs)  # refresh: gone from the stack, and why
+    assert read.id is None
+    assert f"moved to application {app_b}" in capsys.readouterr().err
+    with pytest.raises(Conflict, match="adopt_existing"):  # the next up: never taken unasked
+        provider.create(inputs)
+    adopted = provider.create(_checked(provider, _number_inputs(app_a, adopt_existing=True)))
+    assert (adopted.id, catapult(emu).get_number(created.id).application_id) == (created.id, app_a)
 
 
 def test_errors_never_echo_the_dashboard_password(emu: Emulator) -> None:

@@ -211,7 +211,7 @@ def test_delete_unbinds_every_number_and_one_already_gone_is_success(emu: Emulat
     assert _bound(emu) == {}
 
 
-def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repairs_them(
+def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repairs_ours(
     emu: Emulator,
 ) -> None:
     emu.control.numbers(in_service=TNS)
@@ -226,16 +226,47 @@ def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repair
     read = _provider(emu).read(app_id, outs)
     assert read.inputs is not None
     assert read.inputs["telephone_numbers"] == E164[2:4]
-    assert E164[0] not in read.outs["number_ids"]
-    assert read.outs["number_ids"][E164[1]] == outs["number_ids"][E164[1]]  # ours, elsewhere
+    # The moved number is the other application's now: state forgets it.
+    assert sorted(read.outs["number_ids"]) == E164[2:4]
     assert read.outs["in_service"] == {E164[2]: False, E164[3]: True}
 
     provider = _provider(emu)
     news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[:4]})
     assert provider.diff(app_id, read.outs, news).changes
-    provider.update(app_id, read.outs, news)
+    with pytest.raises(BindingsFailed, match="adopt_existing"):  # never taken back unasked
+        provider.update(app_id, read.outs, news)
+    assert _bound(emu) == {E164[1]: other, **dict.fromkeys(E164[2:4], app_id)}
+    adopting = _checked(provider, {**news, "adopt_existing": True})
+    provider.update(app_id, read.outs, adopting)
     assert _bound(emu) == dict.fromkeys(E164[:4], app_id)
     assert catapult(emu).get_number(E164[1]).number_id == outs["number_ids"][E164[1]]
+
+
+@pytest.mark.parametrize("refreshed", [True, False])
+def test_destroy_never_unbinds_a_number_moved_to_another_application(
+    emu: Emulator, refreshed: bool
+) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id, other = _app(emu), _app(emu, "other")
+    outs = _create(emu, app_id, TNS[:3])
+    catapult(emu).update_number(outs["number_ids"][E164[1]], application_id=other)
+    reset()
+    if refreshed:
+        outs = dict(_provider(emu).read(app_id, outs).outs)
+    _provider(emu).delete(app_id, outs)
+    assert _bound(emu) == {E164[1]: other}
+
+
+def test_an_update_dropping_a_number_moved_elsewhere_leaves_it_bound(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id, other = _app(emu), _app(emu, "other")
+    outs = _create(emu, app_id, TNS[:3])
+    catapult(emu).update_number(outs["number_ids"][E164[2]], application_id=other)
+    provider = _provider(emu)
+    news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[:2]})
+    updated = provider.update(app_id, outs, news)  # state from before the move: no refresh
+    assert sorted(updated.outs["number_ids"]) == E164[:2]
+    assert _bound(emu) == {**dict.fromkeys(E164[:2], app_id), E164[2]: other}
 
 
 def test_read_with_every_binding_gone_is_gone(emu: Emulator) -> None:
@@ -346,7 +377,8 @@ def test_destroy_probes_the_user_only_when_some_number_was_already_gone(emu: Emu
     before = _catapult_lists(emu)
     _provider(emu).delete(app_id, outs)
     assert _bound(emu) == {}
-    assert _catapult_lists(emu) == before + 1  # _bound's own list: every removal answered 200
+    # The application's list (which numbers are still ours to unbind) and _bound's own.
+    assert _catapult_lists(emu) == before + 2
 
     outs = _create(emu, app_id, TNS[:3])
     catapult(emu).delete_number(outs["number_ids"][E164[0]])  # removed by hand: a 404 next
@@ -354,7 +386,8 @@ def test_destroy_probes_the_user_only_when_some_number_was_already_gone(emu: Emu
     before = _catapult_lists(emu)
     _provider(emu).delete(app_id, outs)
     assert _bound(emu) == {}
-    assert _catapult_lists(emu) == before + 2  # the probe that a 404 means "gone", and _bound's
+    # Those two and the probe that the missing number's 404 means "gone".
+    assert _catapult_lists(emu) == before + 3
 
 
 def test_wrong_catapult_url_on_destroy_is_an_error_not_a_silent_success(emu: Emulator) -> None:
