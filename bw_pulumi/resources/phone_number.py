@@ -292,8 +292,9 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     :class:`ImportTnOrder` first) and paces itself to Catapult's documented import budget.
     Changing ``number`` replaces the binding (delete first); ``application_id`` and ``name``
     update in place. Refresh reports a binding deleted outside Pulumi (re-created by the next
-    ``up``), a number moved to another application (moved back), and ``in_service`` from the
-    Dashboard. The PhoneNumbers of one application read their binding from one shared, paged
+    ``up``), a number moved to another application (no longer this stack's: forgotten, left
+    bound there by destroy, taken back only with ``adopt_existing``), and ``in_service`` from
+    the Dashboard. The PhoneNumbers of one application read their binding from one shared, paged
     Catapult list per refresh (pages of 1000), not one request each.
 
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set

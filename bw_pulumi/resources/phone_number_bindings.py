@@ -336,7 +336,8 @@ class PhoneNumberBindings(Resource, module="bandwidth", name="PhoneNumberBinding
     unbind only dropped ones, and move every number in place to a new ``application_id``. A
     failed or interrupted step leaves nothing unrecorded: it undoes what it bound (unless
     ``allow_partial``), and the next ``up`` resumes an interrupted one. Refresh reports numbers
-    unbound, moved to another application or out of service; the next ``up`` repairs bindings.
+    unbound, moved to another application (no longer this stack's: forgotten, and left bound
+    there by destroy) or out of service; the next ``up`` repairs the bindings that are ours.
 
     The id is the application id at creation: ``PhoneNumberBindings.get(name, application_id)``
     reads every number bound to that application (read-only; destroy leaves them alone).
