@@ -1,6 +1,8 @@
-"""A number moved to another application out of band is that application's: through the plain
-`pulumi` CLI, `refresh` says so and forgets it, and `destroy` (with or without that refresh)
-unbinds only what is still on the stack's application."""
+"""What the stack does not own it never touches, and it never holds half a number, through the
+plain `pulumi` CLI. A number moved to another application out of band is that application's:
+`refresh` says so and forgets it, and `destroy` (with or without that refresh) unbinds only
+what is still on the stack's application. A number change unbinds the dropped number on
+Catapult before the removal order takes it off the Dashboard account."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from pathlib import Path
 import pytest
 from bw_e2e import catapult
 from cli import plain_stack, python_project, summary
-from test_plain_cli import configure
+from engine import REPO
+from test_plain_cli import configure, flagship_config, project_venv_ready
 
 from bw_pulumi.emulator import Emulator
+from tests.resources.lossy_proxy import Action, lossy_proxy
 
 BOUND = ["+19195550190", "+19195550191"]  # one PhoneNumberBindings
 SINGLE = "+19195550192"  # one PhoneNumber
@@ -60,6 +64,34 @@ def test_destroy_leaves_numbers_moved_to_another_application_bound_there(
         gone = cli.stack_cmd("destroy").check()
         assert "deleted" in summary(gone)
         assert _bound(emu) == {BOUND[1]: theirs, SINGLE: theirs}
+        cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
+
+
+def test_a_number_change_unbinds_the_dropped_number_before_removing_it_from_the_account(
+    language_host_bin_dir: Path, tmp_path: Path, emu: Emulator
+) -> None:
+    seen: list[set[str]] = []
+
+    def watch(method: str, path: str) -> Action:
+        if method == "POST" and "/removeImportedTnOrders" in path:
+            seen.append(set(_bound(emu)))  # what Catapult had bound as the removal was placed
+        return "forward"
+
+    project_venv_ready(REPO)
+    with (
+        lossy_proxy(emu.dashboard_url, watch) as url,
+        plain_stack(language_host_bin_dir, tmp_path, REPO) as cli,
+    ):
+        configure(cli, emu, **flagship_config(emu))
+        cli.set_config({"bandwidth:dashboardUrl": url})
+        cli.stack_cmd("up").check()
+        cli.set_config({"numbers": '["+19195550160", "919-555-0162"]'})
+        changed = cli.stack_cmd("up").check()
+        assert summary(changed) == {"updated": 2, "unchanged": 3}
+        assert seen == [{"+19195550160"}], "0161 was still bound when it left the account"
+        assert changed.lines_with("unbound 1 number(s) on Catapult before removing them")
+        assert set(_bound(emu)) == {"+19195550160", "+19195550162"}
+        cli.stack_cmd("destroy").check()
         cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
 
 
