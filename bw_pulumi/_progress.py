@@ -1,4 +1,7 @@
-"""Progress lines for the user: the engine relays a dynamic plugin's stderr beside the step.
+"""Progress lines for the user: the engine relays a dynamic plugin's stderr while a step runs.
+
+It shows them on the ``pulumi:pulumi:Stack`` row and under the Stack's Diagnostics, not on the
+working resource's row (the relay names no resource), so each line names what it is about.
 
 Below both the transport and the resources, so the transport can say that it is still retrying
 without importing the resources (which import it).
