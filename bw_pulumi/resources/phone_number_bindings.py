@@ -276,10 +276,12 @@ def _owned_ids(props: Mapping[str, Any]) -> dict[str, str]:
     return {n: i for n, i in ids.items() if n in tracked}
 
 
-def _where(moved: Mapping[str, NumberInfo]) -> str:
-    return "; ".join(
-        f"{n} on application {info.application_id or '(none)'}" for n, info in sorted(moved.items())
-    )
+def _where(moved: Mapping[str, NumberInfo], shown: int = 3) -> str:
+    """The first few numbers and where they are, then a count: one line at 1000 numbers too."""
+    listed = sorted(moved.items())
+    parts = [f"{n} on application {info.application_id or '(none)'}" for n, info in listed[:shown]]
+    rest = len(listed) - shown
+    return "; ".join(parts) + (f"; and {rest} more" if rest > 0 else "")
 
 
 def _report_drift(

@@ -89,7 +89,13 @@ def test_a_number_change_unbinds_the_dropped_number_before_removing_it_from_the_
         changed = cli.stack_cmd("up").check()
         assert summary(changed) == {"updated": 2, "unchanged": 3}
         assert seen == [{"+19195550160"}], "0161 was still bound when it left the account"
-        assert changed.lines_with("unbound 1 number(s) on Catapult before removing them")
+        unbound = changed.lines_with("unbound 1 number(s) on Catapult before removing them")
+        # Progress lines show on the working resource's row, not the Stack's.
+        rows = [line for line in unbound if "bandwidth:ImportTnOrder numbers" in line]
+        assert rows, changed.output
+        placed = changed.lines_with("bw-pulumi: placed import order")
+        assert any("bandwidth:ImportTnOrder numbers" in line for line in placed), placed
+        assert not [line for line in changed.lines_with("bw-pulumi:") if "pulumi:Stack" in line]
         assert set(_bound(emu)) == {"+19195550160", "+19195550162"}
         cli.stack_cmd("destroy").check()
         cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
