@@ -1,4 +1,15 @@
-"""Progress lines for the user: the engine relays a dynamic plugin's stderr beside the step.
+"""Progress lines for the user, on the row of the resource that is working.
+
+The engine relays a dynamic plugin's stderr without saying which resource it is about, so
+printed lines show on the ``pulumi:pulumi:Stack`` row. The engine's own log service does take a
+resource: the plugin is started with its address as the first argument, and each request the
+dynamic server handles carries the resource's URN. So a line is sent there with the URN of the
+call this thread serves (the server method's ``request`` up the stack, or the one
+:func:`carrying_urn` hands to a worker thread); it then shows on that resource's row and under
+its Diagnostics. Anywhere else (a test, a program, a failed send) it is printed as before.
+
+The native plugin (:mod:`bw_pulumi.native`) knows its step's URN itself and sends the lines
+through its own engine connection: it routes them with :func:`routed_to`, which wins.
 
 Below both the transport and the resources, so the transport can say that it is still retrying
 without importing the resources (which import it).
@@ -6,21 +17,30 @@ without importing the resources (which import it).
 
 from __future__ import annotations
 
+import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import FrameType
+from typing import Any, TypeVar
 
-__all__ = ["routed_to", "say"]
+__all__ = ["carrying_urn", "current_urn", "routed_to", "say"]
 
-#: Where this step's lines go instead of stderr: the native plugin attaches them to the
-#: resource's row through the engine's Log call. A context variable, so concurrent steps on the
-#: engine's worker threads each keep their own (``asyncio.to_thread`` copies the context).
+T = TypeVar("T")
+_SERVICER = "DynamicResourceProviderServicer"
+_ADDRESS = re.compile(r"^[\w.\-\[\]]+:\d+$")
+_URN: ContextVar[str | None] = ContextVar("bw_pulumi_urn", default=None)
+#: Where this step's lines go instead (the native plugin's engine Log call). A context variable,
+#: so concurrent steps on the engine's worker threads each keep their own.
 _SINK: ContextVar[Callable[[str], None] | None] = ContextVar("bw_pulumi_progress", default=None)
+_lock = threading.Lock()
+_engine: list[Any] = []  # [stub] once connected, [None] once found unusable
 
 
 def say(message: str) -> None:
-    """One progress line, flushed at once so it shows while the step is still running."""
+    """One progress line, at once, so it shows while the step is still running."""
     line = f"bw-pulumi: {message}"
     sink = _SINK.get()
     if sink is not None:
@@ -29,7 +49,9 @@ def say(message: str) -> None:
             return
         except Exception:  # a lost log line must never fail the step: stderr still shows it
             pass
-    print(line, file=sys.stderr, flush=True)
+    urn = current_urn()
+    if urn is None or not _to_engine(urn, line):
+        print(line, file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -40,3 +62,66 @@ def routed_to(sink: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         _SINK.reset(token)
+
+
+def current_urn() -> str | None:
+    """The URN of the resource whose engine call this thread serves, if any."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if _SERVICER in frame.f_globals:
+            urn = getattr(frame.f_locals.get("request"), "urn", None)
+            if isinstance(urn, str) and urn:
+                return urn
+        frame = frame.f_back
+    return _URN.get()
+
+
+def carrying_urn(work: Callable[[str], T]) -> Callable[[str], T]:
+    """``work`` for a worker thread: its lines go to the calling thread's resource too."""
+    urn, sink = current_urn(), _SINK.get()
+
+    def carried(item: str) -> T:
+        tokens = _URN.set(urn), _SINK.set(sink)
+        try:
+            return work(item)
+        finally:
+            _SINK.reset(tokens[1])
+            _URN.reset(tokens[0])
+
+    return carried
+
+
+def _to_engine(urn: str, line: str) -> bool:
+    """Send ``line`` to the engine's log for ``urn``; False when that is not possible."""
+    stub = _engine_stub()
+    if stub is None:
+        return False
+    try:
+        from pulumi.runtime.proto import engine_pb2
+
+        stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line, urn=urn), timeout=5)
+    except Exception:
+        with _lock:
+            _engine[:] = [None]  # once refused, print from then on: a line is never lost
+        return False
+    return True
+
+
+def _engine_stub() -> Any:
+    """The engine's log service, when this process is the dynamic server the engine started."""
+    with _lock:
+        if _engine:
+            return _engine[0]
+        stub = None
+        main = vars(sys.modules.get("__main__", sys))
+        address = sys.argv[1] if len(sys.argv) > 1 else ""
+        if _SERVICER in main and _ADDRESS.match(address):
+            try:
+                import grpc
+                from pulumi.runtime.proto import engine_pb2_grpc
+
+                stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(address))
+            except Exception:
+                stub = None
+        _engine.append(stub)
+        return stub

@@ -5,8 +5,8 @@ threads, and configures each unpickled provider once (pulumi-dynamic-providers.m
 Providers pickle by reference and must hold nothing themselves, so what they remember lives
 here: each provider's settings, the clients built from settings (the only route from settings to
 clients: providers and :func:`bw_pulumi.check_importability` both take it), the pacing buckets
-their transports share, the accounts a "gone" probe has confirmed, the in-service answers and
-the Catapult number listings PhoneNumber reads share.
+their transports share, the outcome of each config proof (at preview, and before a 404 may
+mean "gone"), the in-service answers and the Catapult number listings PhoneNumber reads share.
 
 :func:`reset` puts it all back as a new process would find it; the test suite calls it before
 every test.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from ._http import Transport
@@ -43,7 +44,10 @@ class Runtime:
         self._catapults: dict[tuple[str, ...], CatapultClient] = {}
         self._tokens: dict[tuple[str, ...], TokenSource] = {}
         self._messaging: dict[tuple[str, ...], MessagingClient] = {}
-        self._reachable: set[tuple[str, str, str]] = set()
+        #: Config proofs (one read-only request per API and login): None when it passed, else
+        #: the error it raised, raised again for every later ask in this process.
+        self._proofs: dict[Hashable, BaseException | None] = {}
+        self._proof_locks: dict[Hashable, threading.Lock] = {}
         #: Catapult's budgets are per user, so every Catapult transport paces on these buckets.
         self.pacer = Pacer()
         self.in_service = InServiceCache()
@@ -55,6 +59,11 @@ class Runtime:
         """Record the settings ``owner`` (a provider) was configured with."""
         with self._lock:
             self._settings[owner] = settings
+
+    def configured(self, owner: object) -> Settings | None:
+        """``owner``'s settings if ``configure`` recorded them (always so in the plugin)."""
+        with self._lock:
+            return self._settings.get(owner)
 
     def settings(self, owner: object) -> Settings:
         """``owner``'s settings; environment variables only if it was never configured (a
@@ -132,16 +141,31 @@ class Runtime:
                 self._catapults[key] = client
             return client
 
-    # -- gone probes ---------------------------------------------------------------------
+    # -- config proofs -------------------------------------------------------------------
 
-    def is_reachable(self, key: tuple[str, str, str]) -> bool:
-        """Whether (api, base URL, account or user) has had its own collection answer."""
-        with self._lock:
-            return key in self._reachable
+    def prove_once(self, key: Hashable, probe: Callable[[], None]) -> None:
+        """Run ``probe`` once per ``key`` and process; later calls repeat its outcome.
 
-    def mark_reachable(self, key: tuple[str, str, str]) -> None:
+        The engine's four threads check resources at once: the first runs the probe, the others
+        wait for its answer instead of sending the same request (design.md "Config is proven at
+        preview": one request per API per provider process). A failure is kept too, so a stack
+        of many resources with a wrong password costs one request, and each check says why.
+        """
         with self._lock:
-            self._reachable.add(key)
+            lock = self._proof_locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                done = key in self._proofs
+                failure = self._proofs.get(key)
+            if not done:
+                try:
+                    probe()
+                except Exception as exc:
+                    failure = exc
+                with self._lock:
+                    self._proofs[key] = failure
+        if failure is not None:
+            raise failure
 
     # -- tests ---------------------------------------------------------------------------
 
@@ -157,7 +181,8 @@ class Runtime:
             self._settings.clear()
             self._dashboards.clear()
             self._catapults.clear()
-            self._reachable.clear()
+            self._proofs.clear()
+            self._proof_locks.clear()
             self.pacer = Pacer()
             self.in_service = InServiceCache()
             self.catapult_numbers = NumberListings()

@@ -1,10 +1,13 @@
 """XML primitives shared by the Dashboard client and the emulator.
 
 Everything read from the network goes through :func:`parse`, a hardened lxml parser: no entity
-expansion, no DTD loading, no network access and no huge trees. A document that carries a DTD
-(and so any entity declaration, billion-laughs payloads included) is rejected before its
-entities can be used. Element names are written by each side on its own (style habit 2b); only
-these primitives are shared.
+expansion, no DTD loading, no network access and no huge trees. A document whose prolog declares
+a DTD (and so any entity declaration, billion-laughs payloads included) is refused before it is
+parsed at all. The prolog is scanned as bytes, which reads every ASCII-compatible encoding
+(Bandwidth sends UTF-8); in any other (UTF-16, say) the parser meets the DTD: its entities are
+never expanded, libxml2's amplification limit stops a billion-laughs payload, and a DTD that
+gets through is refused after parsing. Element names are written by each side on its own
+(style habit 2b); only these primitives are shared.
 """
 
 from __future__ import annotations
@@ -53,6 +56,29 @@ def _new_parser() -> etree.XMLParser:
     )
 
 
+_DTD_REFUSED = "XML with a DOCTYPE/DTD is refused (entities are never expanded)"
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _declares_dtd(raw: bytes) -> bool:
+    """Whether the prolog (the only place XML allows one) holds a ``<!DOCTYPE``: skips the
+    declaration, processing instructions, comments and whitespace up to the first other
+    markup, so a document is refused before the parser reads any of its entities."""
+    at = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
+    while True:
+        while at < len(raw) and raw[at : at + 1].isspace():
+            at += 1
+        for opener, closer in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if raw.startswith(opener, at):
+                end = raw.find(closer, at + len(opener))
+                if end < 0:
+                    return False  # malformed: the parser says so
+                at = end + len(closer)
+                break
+        else:
+            return raw.startswith(b"<!DOCTYPE", at)
+
+
 def parse(data: bytes | str) -> etree._Element:
     """Parse untrusted XML; raise :class:`UnsafeXmlError` rather than expand anything."""
     from lxml import etree
@@ -62,6 +88,8 @@ def parse(data: bytes | str) -> etree._Element:
         raise UnsafeXmlError(f"XML body of {len(raw)} bytes exceeds the {MAX_XML_BYTES}-byte limit")
     if not raw.strip():
         raise UnsafeXmlError("empty XML body")
+    if _declares_dtd(raw):
+        raise UnsafeXmlError(_DTD_REFUSED)
     # lxml parsers are not thread-safe to share; a fresh one per call is cheap.
     try:
         root = etree.fromstring(raw, parser=_new_parser())
@@ -70,7 +98,7 @@ def parse(data: bytes | str) -> etree._Element:
     tree = root.getroottree()
     docinfo: Any = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise UnsafeXmlError("XML with a DOCTYPE/DTD is refused (entities are never expanded)")
+        raise UnsafeXmlError(_DTD_REFUSED)
     for node in root.iter():
         if isinstance(node, etree._Entity):
             raise UnsafeXmlError("XML entity references are refused")

@@ -2,7 +2,8 @@
 
 Settings are built inside the provider process (``ResourceProvider.configure``), never in the
 program, so credentials are never pickled into ``__provider`` nor written to state. A missing
-value fails at first use, naming both the config key and the environment variable.
+value fails each provider's ``check`` at preview (``BaseProvider.apis``), naming both the config
+key and the environment variable.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ that mean the account lacks a feature (5149/5150, also in :class:`OrderError`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,7 @@ __all__ = [
     "Unauthorized",
     "ValidationError",
     "call_label",
+    "env_var",
     "error_for_status",
 ]
 
@@ -131,8 +133,7 @@ class BandwidthError(BwPulumiError):
         return ""
 
     def _url_key(self) -> tuple[str, ...]:
-        key = _URL_KEYS.get(self.api or "")
-        return (key,) if key else ()
+        return (_URL_KEYS[self.api],) if self.api in _URL_KEYS else ()
 
 
 class ValidationError(BandwidthError):
@@ -148,13 +149,14 @@ class Unauthorized(BandwidthError):
 
     def _hint(self) -> str:
         keys = {
-            "dashboard": ("username", "password"),
-            "messaging": ("username", "password"),
-            "catapult": ("api_token", "api_secret"),
-            "oauth": ("client_id", "client_secret"),
+            "dashboard": ("bandwidth:username", "bandwidth:password"),
+            "messaging": ("bandwidth:username", "bandwidth:password"),
+            "catapult": ("bandwidth:apiToken", "bandwidth:apiSecret"),
+            "oauth": ("bandwidth:clientId", "bandwidth:clientSecret"),
         }
         api = "oauth" if self.bearer else self.api or ""
-        return _check("Bandwidth did not accept the credentials: check", keys.get(api))
+        check = _check("Bandwidth did not accept the credentials: check", keys.get(api))
+        return _with_saved_note(check)
 
 
 class Forbidden(BandwidthError):
@@ -162,17 +164,19 @@ class Forbidden(BandwidthError):
 
     def _hint(self) -> str:
         if self.api == "catapult":
-            return _check(
+            check = _check(
                 "The API token has no access to this Catapult user: check",
-                ("user_id", "api_token", "api_secret"),
+                ("bandwidth:userId", "bandwidth:apiToken", "bandwidth:apiSecret"),
             )
-        if self.api == "dashboard":
-            return _check(
+        elif self.api == "dashboard":
+            check = _check(
                 "The API user has no access to this account, or lacks the role this call needs:"
                 " check",
-                ("account_id", "username", "password"),
+                ("bandwidth:accountId", "bandwidth:username", "bandwidth:password"),
             )
-        return ""
+        else:
+            return ""
+        return _with_saved_note(check)
 
 
 class NotFound(BandwidthError):
@@ -210,14 +214,25 @@ _API_NAMES = {
     "messaging": "Messaging",
 }
 _URL_KEYS = {
-    "dashboard": "dashboard_url",
-    "catapult": "catapult_url",
-    "oauth": "oauth_token_url",
-    "messaging": "messaging_url",
+    "dashboard": "bandwidth:dashboardUrl",
+    "catapult": "bandwidth:catapultUrl",
+    "oauth": "bandwidth:oauthUrl",
+    "messaging": "bandwidth:messagingUrl",
 }
 _SAVED_URL = (
     "a refresh or destroy uses the URL saved by the last up (run pulumi up, or add --run-program)."
 )
+#: `refresh` and `destroy` without the program configure the provider from the stack config the
+#: last `up` saved with the default provider, not from the current one (README, Configuration),
+#: so a key just fixed may not be the one that failed.
+_SAVED_CREDENTIALS = (
+    "a refresh or destroy uses the ones saved by the last up: after changing them run"
+    " pulumi destroy --run-program (or pulumi refresh --run-program), or pulumi up first."
+)
+
+
+def _with_saved_note(check: str) -> str:
+    return f"{check[:-1]}; {_SAVED_CREDENTIALS}" if check else ""
 
 
 def call_label(api: str | None, method: str | None, path: str | None) -> str:
@@ -248,15 +263,21 @@ def _code_hints(details: Sequence[ErrorDetail]) -> list[str]:
     return [_CODE_HINTS[code] for code in codes if code]
 
 
-def _check(lead: str, attrs: Sequence[str] | None) -> str:
-    """``lead`` followed by the config keys of ``attrs`` and their variables; "" without attrs."""
-    if not attrs:
-        return ""
-    from .config import SETTINGS_KEYS  # config imports this module
+def env_var(key: str) -> str:
+    """The environment variable of a ``bandwidth:*`` config key (``bandwidth:apiToken`` ->
+    ``BANDWIDTH_API_TOKEN``): the one naming rule ``config.SETTINGS_KEYS`` follows, so this
+    module names keys without importing config (which imports this module)."""
+    namespace, _, name = key.partition(":")
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return f"{namespace}_{words}".upper()
 
-    keys = [SETTINGS_KEYS[a][0] for a in attrs]
+
+def _check(lead: str, keys: Sequence[str] | None) -> str:
+    """``lead`` followed by the config keys and their variables; "" without keys."""
+    if not keys:
+        return ""
     named = keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
-    env = ", ".join(SETTINGS_KEYS[a][1] for a in attrs)
+    env = ", ".join(env_var(k) for k in keys)
     return f"{lead} {named} (env {env})."
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -146,8 +147,37 @@ def test_dashboard_401_names_the_username_and_password_keys() -> None:
     assert _error(Unauthorized, 401, "dashboard").splitlines() == [
         "Bandwidth Dashboard GET /api/accounts/1/sites failed with HTTP 401: DENIED",
         "Bandwidth did not accept the credentials: check bandwidth:username and "
-        "bandwidth:password (env BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD).",
+        "bandwidth:password (env BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD); a refresh or destroy "
+        "uses the ones saved by the last up: after changing them run pulumi destroy "
+        "--run-program (or pulumi refresh --run-program), or pulumi up first.",
     ]
+
+
+@pytest.mark.parametrize("cls, status", [(Unauthorized, 401), (Forbidden, 403)])
+@pytest.mark.parametrize("api", ["dashboard", "catapult"])
+def test_a_credential_hint_says_refresh_and_destroy_use_the_saved_config(
+    cls: type[BandwidthError], status: int, api: str
+) -> None:
+    hint = _error(cls, status, api).splitlines()[1]
+    assert "saved by the last up" in hint
+    assert "pulumi destroy --run-program" in hint and "pulumi refresh --run-program" in hint
+
+
+def test_the_env_var_rule_matches_every_config_key() -> None:
+    from bw_pulumi.config import SETTINGS_KEYS
+
+    for key, var in SETTINGS_KEYS.values():
+        assert errors.env_var(key) == var
+
+
+def test_errors_does_not_import_config_which_imports_it() -> None:
+    import ast
+
+    tree = ast.parse(Path(errors.__file__).read_text())
+    imported = {
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    assert not any(name.endswith("config") for name in imported), imported
 
 
 def test_dashboard_403_also_names_the_account_id_key() -> None:
@@ -162,9 +192,9 @@ def test_dashboard_403_also_names_the_account_id_key() -> None:
 def test_catapult_401_names_the_token_and_secret_keys() -> None:
     head, check = _error(Unauthorized, 401, "catapult").splitlines()
     assert head.startswith("Bandwidth Catapult GET /v1/users/u-1/applications failed with HTTP 401")
-    assert check == (
+    assert check.startswith(
         "Bandwidth did not accept the credentials: check bandwidth:apiToken and "
-        "bandwidth:apiSecret (env BANDWIDTH_API_TOKEN, BANDWIDTH_API_SECRET)."
+        "bandwidth:apiSecret (env BANDWIDTH_API_TOKEN, BANDWIDTH_API_SECRET); "
     )
 
 

@@ -36,6 +36,29 @@ def test_billion_laughs_is_rejected_without_expansion() -> None:
     assert "lollol" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "doc",
+    [
+        BILLION_LAUGHS,
+        b"\xef\xbb\xbf" + BILLION_LAUGHS,
+        b"<!-- a comment --><?pi x?>\n" + BILLION_LAUGHS.split(b"?>", 1)[1],
+    ],
+)
+def test_a_dtd_in_the_prolog_is_refused_before_parsing(
+    doc: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused as a DTD, not stopped by libxml2's amplification limit while parsing.
+    monkeypatch.setattr(_xml, "_new_parser", lambda: pytest.fail("the parser was reached"))
+    with pytest.raises(UnsafeXmlError, match="DOCTYPE/DTD is refused"):
+        _xml.parse(doc)
+
+
+def test_a_utf16_dtd_the_prolog_scan_cannot_read_is_still_refused() -> None:
+    doc = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
+    with pytest.raises(UnsafeXmlError):
+        _xml.parse(doc.encode("utf-16"))
+
+
 def test_external_entity_is_rejected_and_never_read() -> None:
     with pytest.raises(UnsafeXmlError) as info:
         _xml.parse(EXTERNAL_ENTITY)

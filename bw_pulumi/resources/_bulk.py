@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from .._progress import carrying_urn
 from .._wait import CountProgress
 from ._provider import log
 
@@ -52,8 +53,9 @@ def run_many(
     if not items:
         return batch
     progress = CountProgress(emit, template, len(items), clock=clock, note=note)
+    carried = carrying_urn(work)  # the workers' lines (resends, retries) name the same resource
     with ThreadPoolExecutor(max_workers=min(BULK_CONCURRENCY, len(items))) as pool:
-        futures = {pool.submit(work, item): item for item in items}
+        futures = {pool.submit(carried, item): item for item in items}
         for count, future in enumerate(as_completed(futures), start=1):
             item = futures[future]
             try:

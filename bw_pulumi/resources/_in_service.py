@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from .._progress import carrying_urn
 from ..clients.dashboard import DEFAULT_IN_SERVICE_PAGE_SIZE, DashboardClient, InServiceListing
 from ..errors import Forbidden, NotFound
 
@@ -135,7 +136,9 @@ class InServiceCache:
             one = (self.lookup(client, tn, fresh=True) for tn in rest)
             return _collect(numbers, known, one, progress)
         with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY) as pool:
-            fetched = pool.map(lambda tn: self.lookup(client, tn, fresh=True), rest)
+            # Transport retry lines from the workers go to the calling resource's row too.
+            look = carrying_urn(lambda tn: self.lookup(client, tn, fresh=True))
+            fetched = pool.map(look, rest)
             return _collect(numbers, known, fetched, progress)
 
     def _from_listing(self, client: DashboardClient, missing: list[str]) -> dict[str, bool]:

@@ -7,11 +7,19 @@ no state of their own: settings, HTTP sessions and caches live in the runtime re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
-from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, Resource, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    Resource,
+    ResourceProvider,
+)
 from pulumi.output import Unknown
 
 from .._display import install_error_display
@@ -24,9 +32,10 @@ from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..clients.dashboard_apps import DashboardAppsClient
 from ..config import SETTINGS_KEYS, Settings
-from ..errors import ConfigError, Forbidden, NotFound
+from ..errors import BwPulumiError, ConfigError, Forbidden, NotFound
 
 __all__ = [
+    "APIS",
     "READ_CACHE_SECONDS",
     "BaseProvider",
     "Failures",
@@ -67,8 +76,38 @@ class Failures(list[CheckFailure]):
         self.append(CheckFailure(prop, reason))
 
 
+#: The Bandwidth APIs a provider may declare in :attr:`BaseProvider.apis`.
+APIS = ("dashboard", "catapult")
+_PROVING = "_bw_proves_config"
+
+
 class BaseProvider(ResourceProvider):
-    """Configuration and clients; pickles to a bare class reference (no settings, no secrets)."""
+    """Configuration and clients; pickles to a bare class reference (no settings, no secrets).
+
+    Each provider declares the APIs it calls in :attr:`apis`; its ``check`` then proves their
+    configuration before anything is created (design.md "Config is proven at preview"): a
+    missing ``bandwidth:*`` key, or credentials or a base URL that the API's one cheap
+    read-only request per process refuses, fail ``preview`` and ``up`` before any create.
+    """
+
+    #: The APIs this resource calls, from :data:`APIS`: its ``check`` proves their config.
+    #: Required on every provider that creates objects (a class without it fails to define).
+    apis: ClassVar[tuple[str, ...]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        apis = getattr(cls, "apis", None)
+        if apis is None and "create" in vars(cls):
+            raise TypeError(
+                f"{cls.__name__} must declare the Bandwidth APIs it calls, e.g. "
+                f"apis = ('dashboard',), so that check proves their config at preview"
+            )
+        unknown = sorted(set(apis or ()) - set(APIS))
+        if unknown:
+            raise TypeError(f"{cls.__name__}.apis names unknown APIs {unknown}; use {APIS}")
+        check = vars(cls).get("check")
+        if check is not None and not getattr(check, _PROVING, False):
+            cls.check = _proving(check)  # type: ignore[method-assign]
 
     def __getstate__(self) -> dict[str, Any]:
         # Belt and braces: even if an attribute were set, nothing of the instance is pickled.
@@ -98,38 +137,81 @@ class BaseProvider(ResourceProvider):
         """Applications and Locations of the current platform, over the Dashboard client."""
         return DashboardAppsClient(self.dashboard())
 
-    def confirm_gone(self, api: str) -> None:
-        """Raise unless a 404 from ``api`` can mean "this object is gone".
+    def config_failures(self) -> list[CheckFailure]:
+        """What is wrong with the configuration of :attr:`apis`, one failure per API.
 
-        A wrong base URL or account id answers 404 for every object; read as "gone" that would
-        empty the state on refresh and make destroy succeed while deleting nothing. So the
-        account's own collection must answer first (once per process and account).
+        Only for a configured provider: the dynamic server configures each provider before its
+        first call (``get_provider``), so ``check`` always finds settings there; a provider
+        called directly without ``configure`` (tests of input checks) has nothing to prove.
+        """
+        if RUNTIME.configured(self) is None:
+            return []
+        failures = Failures()
+        for api in getattr(self, "apis", ()):
+            try:
+                self.prove(api)
+            except BwPulumiError as exc:
+                failures.add("", str(exc))  # no property: the engine prints the reason alone
+        return failures
+
+    def prove(self, api: str) -> None:
+        """Raise unless ``api``'s config works: every key set, and its own collection answers.
+
+        One read-only request per API, base URL and login per process, whatever asks: ``check``
+        at preview, or :meth:`confirm_gone`. 403 passes: a role this probe lacks
+        (bandwidth-api.md 1.2) says nothing about the account path or the login.
         """
         if api == "dashboard":
-            dashboard = self.dashboard()
-            key = ("dashboard", dashboard.base_url, dashboard.account_id)
+            dashboard = self.dashboard()  # a missing key raises here, naming it
+            client: object = dashboard
             # Through the in-service cache: the count it reads also prices the next listing.
             probe: Callable[[], object] = lambda: RUNTIME.in_service.total(dashboard)  # noqa: E731
             where = f"account {dashboard.account_id} at {dashboard.base_url}"
             settings = "bandwidth:dashboardUrl and bandwidth:accountId"
         else:
             catapult = self.catapult()
-            key = ("catapult", catapult.base_url, catapult.user_id)
+            client = catapult
             probe = lambda: next(catapult.list_numbers(page_size=1), None)  # noqa: E731
             where = f"user {catapult.user_id} at {catapult.base_url}"
             settings = "bandwidth:catapultUrl and bandwidth:userId"
-        if RUNTIME.is_reachable(key):
-            return
-        try:
-            probe()
-        except Forbidden:
-            pass  # a role this probe lacks (bandwidth-api.md 1.2): the account path still exists
-        except NotFound:
-            raise ConfigError(
-                f"Bandwidth answers 404 even for {where}, so its 404 for this object cannot mean "
-                f"that the object is gone; check {settings}"
-            ) from None
-        RUNTIME.mark_reachable(key)
+
+        def run() -> None:
+            try:
+                probe()
+            except Forbidden:
+                pass
+            except NotFound:
+                raise ConfigError(
+                    f"Bandwidth answers 404 for {where}, so that account path does not exist "
+                    f"there: check {settings}"
+                ) from None
+
+        # The process keeps one client per URL and login, so the client names what is proven.
+        RUNTIME.prove_once((api, client), run)
+
+    def confirm_gone(self, api: str) -> None:
+        """Raise unless a 404 from ``api`` can mean "this object is gone".
+
+        A wrong base URL or account id answers 404 for every object; read as "gone" that would
+        empty the state on refresh and make destroy succeed while deleting nothing. So the
+        account's own collection must answer first (:meth:`prove`, once per process).
+        """
+        self.prove(api)
+
+
+def _proving(check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+    """``check`` followed by the provider's config proof (:meth:`BaseProvider.config_failures`)."""
+
+    @functools.wraps(check)
+    def checked(self: BaseProvider, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = check(self, olds, news)
+        problems = self.config_failures()
+        if problems:
+            result.failures = [*(result.failures or ()), *problems]
+        return result
+
+    setattr(checked, _PROVING, True)
+    return checked
 
 
 R = TypeVar("R", bound=Resource)
@@ -168,6 +250,10 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+#: How many bad entries a number-list failure names before it counts the rest.
+SHOWN_PROBLEMS = 3
+
+
 def check_number_list(
     failures: Failures,
     value: Any,
@@ -177,8 +263,12 @@ def check_number_list(
     allow_empty: bool = False,
     checked: Any = None,
 ) -> Any:
-    """A list of numbers in any spelling as sorted ``normalize``d numbers; each invalid or
-    duplicate entry is a failure naming ``prop``. Unknowns (preview) pass through unchanged.
+    """A list of numbers in any spelling as sorted ``normalize``d numbers; invalid or duplicate
+    entries are one failure naming ``prop``, the first few and a count. Unknowns (preview) pass
+    through unchanged.
+
+    One failure, and without the property: the engine prints the whole value of a property with
+    every failure that names it, so 100 bad numbers of 100 printed 10,000 numbers.
 
     ``checked`` is this list as the last check returned it (the old inputs). A no-op ``up``
     sends the same numbers again, often in the other spelling (the flagship feeds the order's
@@ -195,18 +285,30 @@ def check_number_list(
         return value
     known = _spellings_of(checked)
     seen: dict[str, Any] = {}
+    problems: list[str] = []
     for raw in value:
         number = known.get(raw) if isinstance(raw, str) else None
         if number is None:
             try:
                 number = normalize(raw if isinstance(raw, str) else as_text(raw))
             except InvalidNumber as exc:
-                failures.add(prop, str(exc))
+                problems.append(str(exc))
                 continue
         if number in seen:
-            failures.add(prop, f"{raw!r} duplicates {seen[number]!r} (both are {number})")
+            problems.append(f"{raw!r} duplicates {seen[number]!r} (both are {number})")
         seen.setdefault(number, raw)
+    if problems:
+        failures.add("", _list_problems(prop, problems, len(value)))
     return sorted(seen)
+
+
+def _list_problems(prop: str, problems: list[str], total: int) -> str:
+    """``telephone_numbers: 3 of 1000 entries are wrong: ...; ...; ... and 1 more``."""
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    rest = len(problems) - SHOWN_PROBLEMS
+    more = f"; and {rest} more" if rest > 0 else ""
+    count = "1 entry is" if len(problems) == 1 else f"{len(problems)} entries are"
+    return f"{prop}: {count} wrong (of {total}): {shown}{more}"
 
 
 def _spellings_of(checked: Any) -> dict[str, str]:

@@ -47,6 +47,8 @@ def _upper(value: Any) -> Any:
 class ApplicationProvider(BaseProvider):
     """Catapult application CRUD. See :class:`Application`."""
 
+    apis = ("catapult",)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()

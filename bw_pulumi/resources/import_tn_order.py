@@ -42,6 +42,7 @@ from ._provider import (
     log,
     user_props,
 )
+from ._unbind_first import unbind_before_removal
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
@@ -72,6 +73,8 @@ def default_customer_order_id(project: str, stack: str, resource_name: str) -> s
 
 class ImportTnOrderProvider(BaseProvider):
     """importTnChecker, importTnOrders and removeImportedTnOrders. See :class:`ImportTnOrder`."""
+
+    apis = ("dashboard",)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         # No network: check runs on every preview, and unknown values pass through.
@@ -151,6 +154,7 @@ class ImportTnOrderProvider(BaseProvider):
                 processing_status=outcome.order.status, last_modified=outcome.order.last_modified
             )
         if to_remove:
+            unbind_before_removal(self.catapult, to_remove)  # see _unbind_first
             remove_numbers(client, to_remove, inputs.get("customer_order_id"), _timeout(inputs))
             imported -= set(to_remove)
         outs.update(imported_numbers=sorted(imported), failed_numbers=failed)

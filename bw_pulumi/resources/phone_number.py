@@ -41,6 +41,8 @@ class NumberNotInService(BwPulumiError):
 class PhoneNumberProvider(BaseProvider):
     """Catapult number import (provider ``bandwidth-dashboard``). See :class:`PhoneNumber`."""
 
+    apis = ("catapult", "dashboard")
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()
@@ -159,6 +161,15 @@ class PhoneNumberProvider(BaseProvider):
             except NotFound:
                 self.confirm_gone("catapult")
                 return ReadResult(None, {})
+        if _moved_away(state, live):
+            # Another application's number now, as adoption sees it: the state forgets it, so
+            # destroy never unbinds it and the next up takes it only with adopt_existing.
+            log(
+                f"{live.number} moved to application {live.application_id or '(none)'} outside "
+                f"Pulumi, so it is no longer this stack's PhoneNumber: destroy leaves it; the "
+                f"next up binds it again only with adopt_existing=True"
+            )
+            return ReadResult(None, {})
         in_service = RUNTIME.in_service.lookup(
             self.dashboard(), to_ten_digits(live.number), max_age=READ_CACHE_SECONDS
         )
@@ -193,8 +204,15 @@ class PhoneNumberProvider(BaseProvider):
             inputs["name"] = olds["name"]
         return UpdateResult(_outputs(inputs, id_, bool(olds.get("in_service", True))))
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        state = user_props(props)
         try:
+            live = self._listed(id_, state.get("application_id"))
+            if live is None:  # not on its application's list: moved, unbound or listed late
+                live = self.catapult().get_number(id_)
+            if _moved_away(state, live):  # a destroy without refresh, after a move
+                log(f"left {live.number} bound: on application {live.application_id} now")
+                return
             self.catapult().delete_number(id_)
         except NotFound:
             self.confirm_gone("catapult")
@@ -207,6 +225,13 @@ PhoneNumberProvider.__module__ = "bw_pulumi"
 
 #: Clock skew allowed between this machine and Catapult when dating a binding.
 CLOCK_SKEW_SECONDS = 300.0
+
+
+def _moved_away(state: dict[str, Any], live: NumberInfo) -> bool:
+    """Whether the binding is on another application than the one state bound it to. A
+    ``get`` knows no application yet, and a number on no application is no one else's."""
+    app_id = state.get("application_id")
+    return bool(app_id and live.application_id) and live.application_id != app_id
 
 
 def _created_since(live: NumberInfo, started: float) -> bool:
@@ -267,8 +292,9 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     :class:`ImportTnOrder` first) and paces itself to Catapult's documented import budget.
     Changing ``number`` replaces the binding (delete first); ``application_id`` and ``name``
     update in place. Refresh reports a binding deleted outside Pulumi (re-created by the next
-    ``up``), a number moved to another application (moved back), and ``in_service`` from the
-    Dashboard. The PhoneNumbers of one application read their binding from one shared, paged
+    ``up``), a number moved to another application (no longer this stack's: forgotten, left
+    bound there by destroy, taken back only with ``adopt_existing``), and ``in_service`` from
+    the Dashboard. The PhoneNumbers of one application read their binding from one shared, paged
     Catapult list per refresh (pages of 1000), not one request each.
 
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set

@@ -67,6 +67,8 @@ def _bad_seconds(value: Any) -> bool:
 class PhoneNumberBindingsProvider(BaseProvider):
     """Catapult number imports for many numbers at once. See :class:`PhoneNumberBindings`."""
 
+    apis = ("catapult", "dashboard")
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()
@@ -142,17 +144,18 @@ class PhoneNumberBindingsProvider(BaseProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_props(news)
         binder = self._binder(inputs)
-        old_ids: dict[str, str] = dict(olds.get("number_ids") or {})
+        old_ids = _owned_ids(olds)
         wanted = list(inputs["telephone_numbers"])
-        dropped = [old_ids[n] for n in old_ids if n not in wanted]
-        unbound = run_many(binder.unbind, dropped, "unbound {done}/{total} dropped numbers")
+        dropped = {n: i for n, i in old_ids.items() if n not in wanted}
+        old_app = str(olds.get("application_id") or id_)
+        dropping = list(self._still_bound(old_app, dropped).values())
+        unbound = run_many(binder.unbind, dropping, "unbound {done}/{total} dropped numbers")
         if unbound.failed:
             raise next(iter(unbound.failed.values()))
         moving = self._to_move(olds, inputs, old_ids)
         adding = [n for n in wanted if n not in old_ids]
         in_service = self._in_service(adding)
         added = binder.bind_many(adding, in_service, on_app=len(wanted) - len(adding))
-        old_app = str(olds.get("application_id") or "")
         moved = run_many(
             lambda n: binder.move_or_bind(n, old_ids[n], old_app),
             moving,
@@ -170,23 +173,21 @@ class PhoneNumberBindingsProvider(BaseProvider):
     def _to_move(
         olds: Mapping[str, Any], inputs: Mapping[str, Any], old_ids: dict[str, str]
     ) -> list[str]:
-        """Kept numbers that need a POST: all on a new application or name prefix, else those
-        a refresh found moved away (in ``number_ids`` but no longer in ``telephone_numbers``)."""
-        listed = set(olds.get("telephone_numbers") or ())
+        """Kept numbers that need a POST: all of them on a new application or name prefix."""
         kept = [n for n in inputs["telephone_numbers"] if n in old_ids]
         if olds.get("application_id") != inputs["application_id"] or (
             inputs.get("name_prefix") is not None
             and olds.get("name_prefix") != inputs.get("name_prefix")
         ):
             return kept
-        return [n for n in kept if n not in listed]
+        return []
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = user_props(props)
         app_id = str(state.get("application_id") or id_)
         catapult = self.catapult()
         listed = {n.number: n for n in catapult.list_numbers(app_id)}  # pages of 1000
-        old_ids: dict[str, str] = dict(state.get("number_ids") or {})
+        old_ids = _owned_ids(state)
         tracked = (
             list(state["telephone_numbers"]) if "telephone_numbers" in state else sorted(listed)
         )
@@ -200,16 +201,17 @@ class PhoneNumberBindingsProvider(BaseProvider):
         if old_ids and len(gone) == len(old_ids) and not listed:
             return ReadResult(None, {})  # every binding is gone: the next up binds them anew
         bound = {n: Bound(listed[n].number_id) for n in tracked if n in listed}
-        moved = {n: Bound(info.number_id) for n, info in elsewhere.done.items()}
         in_service = self._read_in_service(list(bound))
         _report_drift(app_id, gone, elsewhere.done, in_service)
         inputs = {k: state[k] for k in _INPUTS if k in state}
         inputs["application_id"] = app_id
-        drifted = set(gone) | set(moved)
+        # A number moved to another application is that application's now, as adoption sees
+        # it: it leaves the state, so destroy never unbinds it and the next up binds it only
+        # with adopt_existing (else a conflict naming it).
+        drifted = set(gone) | set(elsewhere.done)
         inputs["telephone_numbers"] = [n for n in tracked if n not in drifted]
         failed = {f["number"]: f for f in state.get("failed_numbers") or ()}
-        outs = _outputs(inputs, {**moved, **bound}, in_service, {})
-        outs["in_service"] = {n: in_service[n] for n in sorted(bound)}  # moved: not ours to say
+        outs = _outputs(inputs, bound, in_service, {})
         outs["failed_numbers"] = [failed[n] for n in sorted(failed) if n in tracked]
         return ReadResult(id_, outs, inputs)
 
@@ -219,18 +221,67 @@ class PhoneNumberBindingsProvider(BaseProvider):
         return {n: answers[to_ten_digits(n)] for n in numbers}
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        ids = list((props.get("number_ids") or {}).values())
-        binder = self._binder({"application_id": props.get("application_id") or id_})
-        batch = run_many(binder.unbind, ids, "unbound {done}/{total} numbers")
+        app_id = str(props.get("application_id") or id_)
+        ours = self._still_bound(app_id, _owned_ids(props))
+        binder = self._binder({"application_id": app_id})
+        batch = run_many(binder.unbind, list(ours.values()), "unbound {done}/{total} numbers")
         if batch.failed:
             raise next(iter(batch.failed.values()))
         if not all(batch.done.values()):
-            # Some answered 404: from a wrong URL that must not pass for "gone". A removal that
-            # answered 200 already proved the URL and user id.
+            self.confirm_gone("catapult")  # a 404 from a wrong URL must not pass for "gone"
+
+    def _still_bound(self, app_id: str, ids: Mapping[str, str]) -> dict[str, str]:
+        """The numbers of ``ids`` Catapult still has on ``app_id`` (number -> id to unbind).
+
+        State may be older than an out-of-band move (a destroy without refresh): a number now
+        on another application is not this stack's to unbind. The application's list (one
+        request per 1000) answers for most; a number it does not show gets its own GET.
+        """
+        if not ids:
+            return {}
+        catapult = self.catapult()
+        listed = {n.number: n.number_id for n in catapult.list_numbers(app_id) if n.number in ids}
+        rest = [n for n in ids if n not in listed]
+        looked = run_many(catapult.get_number, rest, "looked up {done}/{total} numbers")
+        gone = [n for n, exc in looked.failed.items() if isinstance(exc, NotFound)]
+        if len(gone) < len(looked.failed):
+            raise next(e for e in looked.failed.values() if not isinstance(e, NotFound))
+        if gone:
             self.confirm_gone("catapult")
+        # On no application: unbound by hand but still on the user, no one else's.
+        here = {
+            n: info.number_id
+            for n, info in looked.done.items()
+            if info.application_id in (app_id, None)
+        }
+        elsewhere = {n: info for n, info in looked.done.items() if n not in here}
+        if elsewhere:
+            log(
+                f"left {len(elsewhere)} number(s) bound: on another application now, not this "
+                f"stack's ({_where(elsewhere)})"
+            )
+        return {**listed, **here}
 
 
 PhoneNumberBindingsProvider.__module__ = "bw_pulumi"
+
+
+def _owned_ids(props: Mapping[str, Any]) -> dict[str, str]:
+    """``number_ids`` of the numbers state still tracks. Before refresh dropped moved numbers,
+    it kept their ids beside a ``telephone_numbers`` without them: those are not ours."""
+    ids: dict[str, str] = dict(props.get("number_ids") or {})
+    if "telephone_numbers" not in props:
+        return ids
+    tracked = set(props.get("telephone_numbers") or ())
+    return {n: i for n, i in ids.items() if n in tracked}
+
+
+def _where(moved: Mapping[str, NumberInfo], shown: int = 3) -> str:
+    """The first few numbers and where they are, then a count: one line at 1000 numbers too."""
+    listed = sorted(moved.items())
+    parts = [f"{n} on application {info.application_id or '(none)'}" for n, info in listed[:shown]]
+    rest = len(listed) - shown
+    return "; ".join(parts) + (f"; and {rest} more" if rest > 0 else "")
 
 
 def _report_drift(
@@ -238,10 +289,11 @@ def _report_drift(
 ) -> None:
     out = sorted(n for n, ok in in_service.items() if not ok)
     parts = [f"{len(gone)} unbound ({', '.join(sorted(gone))})"] if gone else []
-    parts += [
-        f"{n} moved to application {info.application_id or '(none)'}"
-        for n, info in sorted(moved.items())
-    ]
+    if moved:
+        parts.append(
+            f"{len(moved)} moved to another application, so no longer this stack's: destroy "
+            f"leaves them, up binds them only with adopt_existing ({_where(moved)})"
+        )
     parts += [f"{len(out)} out of service ({', '.join(out)})"] if out else []
     if parts:
         log(f"bindings of application {app_id} drifted: {'; '.join(parts)}")
@@ -286,7 +338,8 @@ class PhoneNumberBindings(Resource, module="bandwidth", name="PhoneNumberBinding
     unbind only dropped ones, and move every number in place to a new ``application_id``. A
     failed or interrupted step leaves nothing unrecorded: it undoes what it bound (unless
     ``allow_partial``), and the next ``up`` resumes an interrupted one. Refresh reports numbers
-    unbound, moved to another application or out of service; the next ``up`` repairs bindings.
+    unbound, moved to another application (no longer this stack's: forgotten, and left bound
+    there by destroy) or out of service; the next ``up`` repairs the bindings that are ours.
 
     The id is the application id at creation: ``PhoneNumberBindings.get(name, application_id)``
     reads every number bound to that application (read-only; destroy leaves them alone).

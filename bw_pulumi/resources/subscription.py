@@ -79,6 +79,8 @@ def check_url(failures: Failures, prop: str, value: Any, *, required: bool) -> s
 class SubscriptionProvider(BaseProvider):
     """Dashboard subscription CRUD. See :class:`Subscription`."""
 
+    apis = ("dashboard",)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()

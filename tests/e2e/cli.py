@@ -150,3 +150,16 @@ def summary(run: Run) -> dict[str, int]:
     for count, what in re.findall(r"^\s*[+~\-]?\s*(\d+) (to [a-z]+|[a-z]+)", block, re.M):
         counts[what.removeprefix("to ")] = int(count)
     return counts
+
+
+def assert_no_traceback_of_ours(output: str) -> None:
+    """No frame of bw_pulumi and no traceback on a Bandwidth resource's row.
+
+    When a check fails, the engine stops while the program may still be registering other
+    resources; Pulumi's Python language host then interrupts the program, which can print the
+    SDK's own traceback (`resource monitor shut down`) on the Stack's row: upstream noise, not
+    our error, which the resource's row and Diagnostics show as its one message.
+    """
+    lines = output.splitlines()
+    assert not [line for line in lines if 'File "' in line and "bw_pulumi" in line]
+    assert not [line for line in lines if "Traceback" in line and "dynamic/bandwidth:" in line]

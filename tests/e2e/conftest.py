@@ -20,7 +20,11 @@ ENGINE_TESTS = HERE.parent / "engine"
 if str(ENGINE_TESTS) not in sys.path:
     sys.path.insert(0, str(ENGINE_TESTS))
 
+from bw_e2e import emulator  # noqa: E402
+from cli import LANGUAGE_HOST  # noqa: E402
 from engine import PulumiE2E, find_cli_bin_dir  # noqa: E402
+
+from bw_pulumi.emulator import Emulator  # noqa: E402
 
 #: The SDK's inline-program server (pulumi.automation._server) leaves the event loop of a failed
 #: program run (a check failure in preview, a refused up) unclosed, with its self-pipe socket
@@ -67,3 +71,17 @@ def pulumi_bin_dir() -> Path:
 def pulumi_e2e(pulumi_bin_dir: Path, tmp_path: Path) -> PulumiE2E:
     """Offline CLI environment with a private file backend; `.stack(program, config=...)`."""
     return PulumiE2E(pulumi_bin_dir, tmp_path / "pulumi", pythonpath=[ENGINE_TESTS])
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def language_host_bin_dir(pulumi_bin_dir: Path) -> Path:
+    """The CLI's bin dir, which must hold the language host that plain `pulumi up` starts."""
+    if not (pulumi_bin_dir / LANGUAGE_HOST).exists():
+        pytest.fail(f"no {LANGUAGE_HOST} beside {pulumi_bin_dir}: run scripts/install-pulumi")
+    return pulumi_bin_dir

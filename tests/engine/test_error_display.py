@@ -20,7 +20,7 @@ from bw_helpers import (
     bw_stack_config,
     order_inputs,
 )
-from harness import Engine, ProviderError, Secret
+from harness import CheckFailed, Engine, ProviderError, Resource, Secret
 from pulumi.dynamic import CreateResult
 
 from bw_pulumi import ApplicationProvider, ImportTnOrderProvider
@@ -36,6 +36,8 @@ USER_ERROR = "missing Bandwidth configuration: bandwidth:userId (or env BANDWIDT
 class FaultyProvider(BaseProvider):
     """A bw-pulumi provider (so configure installs the display) with a bug in create."""
 
+    apis = ()
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         if props.get("user_error"):
             raise ConfigError(USER_ERROR)
@@ -49,6 +51,23 @@ def _failed_create(
     with pytest.raises(ProviderError) as failed:
         engine.create(provider, inputs)
     assert failed.value.method == step
+    return failed.value.details
+
+
+def _refused_at_preview(engine: Engine, provider: Any, inputs: dict[str, Any]) -> str:
+    """The reason of the one Check failure (no property) a wrong config gets at preview."""
+    with pytest.raises(CheckFailed) as failed:
+        engine.check({}, engine.program_inputs(provider, inputs))
+    [(prop, reason)] = failed.value.failures
+    assert prop == ""
+    return reason
+
+
+def _failed_unchecked_create(engine: Engine, provider: Any, inputs: dict[str, Any]) -> str:
+    """A Create whose preview passed (say, the password was revoked in between)."""
+    with pytest.raises(ProviderError) as failed:
+        engine._create_checked(Resource("", {}, {}, "res"), engine.program_inputs(provider, inputs))
+    assert failed.value.method == "Create"
     return failed.value.details
 
 
@@ -67,7 +86,11 @@ def test_wrong_dashboard_password_reads_as_two_lines_naming_the_password_key(
     start_engine: Callable[..., Engine], bw_emu: Emulator
 ) -> None:
     engine = start_engine(_config(bw_emu, **{"bandwidth:password": Secret(WRONG_PASSWORD)}))
-    details = _failed_create(engine, ImportTnOrderProvider(), order_inputs(["9195550101"]))
+    inputs = order_inputs(["9195550101"])
+    refused = _refused_at_preview(engine, ImportTnOrderProvider(), inputs)
+    details = _failed_unchecked_create(engine, ImportTnOrderProvider(), inputs)
+    assert refused.splitlines()[1] == details.splitlines()[1]
+    assert WRONG_PASSWORD not in refused
 
     head, check = _two_lines(details)
     assert re.fullmatch(
@@ -75,9 +98,10 @@ def test_wrong_dashboard_password_reads_as_two_lines_naming_the_password_key(
         r"failed with HTTP 401: .+",
         head,
     ), head
-    assert check == (
+    assert check.startswith(
         "Bandwidth did not accept the credentials: check bandwidth:username and "
-        "bandwidth:password (env BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD)."
+        "bandwidth:password (env BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD); a refresh or destroy "
+        "uses the ones saved by the last up"
     )
     assert "?" not in head  # no query string
     assert WRONG_PASSWORD not in details
@@ -91,7 +115,9 @@ def test_catapult_401_names_the_catapult_token_and_secret_keys(
         _config(bw_emu, **{"bandwidth:apiSecret": Secret(WRONG_SECRET)}),
         env={"BW_PULUMI_RATE_SCALE": "20"},
     )
-    details = _failed_create(engine, ApplicationProvider(), application_inputs())
+    refused = _refused_at_preview(engine, ApplicationProvider(), application_inputs())
+    details = _failed_unchecked_create(engine, ApplicationProvider(), application_inputs())
+    assert refused.splitlines()[1] == details.splitlines()[1]
 
     head, check = _two_lines(details)
     assert re.fullmatch(
@@ -99,9 +125,9 @@ def test_catapult_401_names_the_catapult_token_and_secret_keys(
         r"failed with HTTP 401: .+",
         head,
     ), head
-    assert check == (
+    assert check.startswith(
         "Bandwidth did not accept the credentials: check bandwidth:apiToken and "
-        "bandwidth:apiSecret (env BANDWIDTH_API_TOKEN, BANDWIDTH_API_SECRET)."
+        "bandwidth:apiSecret (env BANDWIDTH_API_TOKEN, BANDWIDTH_API_SECRET); "
     )
     assert "bandwidth:password" not in details  # the Dashboard keys are not to blame
     for secret in (WRONG_SECRET, BW_API_SECRET, BW_PASSWORD):
@@ -132,7 +158,7 @@ def test_a_dashboard_url_nothing_listens_on_fails_fast_naming_the_url_tried(
     engine = start_engine(
         _config(bw_emu, **{"bandwidth:dashboardUrl": f"http://127.0.0.1:{port}/api"})
     )
-    details = _failed_create(engine, ImportTnOrderProvider(), order_inputs(["9195550101"]))
+    details = _refused_at_preview(engine, ImportTnOrderProvider(), order_inputs(["9195550101"]))
 
     head, check = _two_lines(details)
     assert re.fullmatch(

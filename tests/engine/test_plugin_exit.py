@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bw_helpers import application_inputs, bw_stack_config
-from harness import Engine, ProviderError
+from harness import CheckFailed, Engine, ProviderError, Resource
 
 from bw_pulumi import ApplicationProvider
 from bw_pulumi.emulator import Emulator
@@ -59,6 +59,9 @@ def test_a_plugin_where_a_call_failed_exits_as_cpython_does(
 ) -> None:
     config = {**bw_stack_config(bw_emu), "bandwidth:catapultUrl": f"{bw_emu.base_url}/nowhere"}
     engine = _reporting_plugin(start_engine, tmp_path, config)
-    with pytest.raises(ProviderError):
+    with pytest.raises(CheckFailed):  # the preview's proof of the config: not a failed call
         engine.create(ApplicationProvider(), application_inputs())
+    with pytest.raises(ProviderError):  # a create had the preview passed: a failed call
+        inputs = engine.program_inputs(ApplicationProvider(), application_inputs())
+        engine._create_checked(Resource("", {}, {}, "res"), inputs)
     assert _frozen_at_exit(engine) == 0

@@ -318,7 +318,7 @@ def test_phone_number_lifecycle_update_in_place_and_replace_on_number(
     bw_engine.destroy(replaced)  # 404: already gone is success
 
 
-def test_phone_number_moved_or_deleted_out_of_band_is_seen_by_refresh_and_repaired_by_up(
+def test_phone_number_moved_out_of_band_leaves_the_stack_and_returns_only_by_adoption(
     bw_engine: Engine, bw_emu: Emulator, bw_plugin: Callable[[], Engine]
 ) -> None:
     bw_emu.control.numbers(in_service=[TN])
@@ -326,16 +326,16 @@ def test_phone_number_moved_or_deleted_out_of_band_is_seen_by_refresh_and_repair
     created = _binding(bw_engine, TN, app_a)
     catapult(bw_emu).update_number(created.id, application_id=app_b)
 
-    refreshed = bw_plugin().refresh(created)
-    assert refreshed is not None and refreshed.inputs["application_id"] == app_b
-    repaired = bw_plugin().up(
-        PhoneNumberProvider(), {"number": TN, "application_id": app_a}, refreshed
-    )
-    assert repaired.op == "update"
+    assert bw_plugin().refresh(created) is None  # B's number now: the state forgets it
+    with pytest.raises(ProviderError) as failed:  # the next up takes it only when told to
+        _binding(bw_plugin(), TN, app_a)
+    assert "adopt_existing" in failed.value.details
+    adopted = _binding(bw_plugin(), TN, app_a, adopt_existing=True)
+    assert adopted.id == created.id
     assert _live_numbers(bw_emu)[created.id]["application_id"] == app_a
 
     catapult(bw_emu).delete_number(created.id)
-    assert bw_plugin().refresh(repaired) is None
+    assert bw_plugin().refresh(adopted) is None
     recreated = _binding(bw_engine, TN, app_a)
     assert list(_live_numbers(bw_emu)) == [recreated.id]
 

@@ -213,25 +213,38 @@ def test_adoption_fills_the_live_name_and_reports_real_in_service(emu: Emulator)
     assert adopted.outs["in_service"] is False
 
 
-def test_refresh_reports_number_moved_in_portal(emu: Emulator) -> None:
+def test_a_number_moved_to_another_application_is_no_longer_this_stacks(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     emu.control.numbers(in_service=[TN])
     app_a, app_b = _app(emu), _app(emu)
     provider = configured(PhoneNumberProvider, emu)
     inputs = _checked(provider, _number_inputs(app_a))
     created = provider.create(inputs)
     catapult(emu).update_number(created.id, application_id=app_b)
-    read = provider.read(created.id, created.outs)
-    assert read.inputs["application_id"] == app_b
-    assert provider.diff(created.id, read.outs, inputs).changes is True
+
+    provider.delete(created.id, created.outs)  # destroy without refresh: left alone
+    assert catapult(emu).get_number(created.id).application_id == app_b
+    read = provider.read(created.id, created.outs)  # refresh: gone from the stack, and why
+    assert read.id is None
+    assert f"moved to application {app_b}" in capsys.readouterr().err
+    with pytest.raises(Conflict, match="adopt_existing"):  # the next up: never taken unasked
+        provider.create(inputs)
+    adopted = provider.create(_checked(provider, _number_inputs(app_a, adopt_existing=True)))
+    assert (adopted.id, catapult(emu).get_number(created.id).application_id) == (created.id, app_a)
 
 
 def test_errors_never_echo_the_dashboard_password(emu: Emulator) -> None:
     emu.control.numbers(in_service=[TN])
     provider = configured(PhoneNumberProvider, emu, **{"bandwidth:password": "wrong-pa55word"})
+    checked = provider.check({}, _number_inputs(_app(emu)))
+    [refused] = checked.failures  # the preview's proof of the Dashboard login
     with pytest.raises(BandwidthError) as err:
-        provider.create(_checked(provider, _number_inputs(_app(emu))))
-    assert "wrong-pa55word" not in str(err.value)
-    assert emu.password not in str(err.value)
+        provider.create(dict(checked.inputs))  # had the preview passed
+    for text in (refused.reason, str(err.value)):
+        assert "401" in text
+        assert "wrong-pa55word" not in text
+        assert emu.password not in text
 
 
 def test_adoption_of_missing_application_names_the_input(emu: Emulator) -> None:
@@ -260,6 +273,8 @@ def test_a_wrong_base_url_is_an_error_not_every_object_gone(
         with pytest.raises(ConfigError, match="bandwidth:catapultUrl"):
             wrong.delete(created.id, created.outs)
     else:
+        checked = wrong.check({}, _number_inputs(app_id, number="9195550199"))
+        assert ["bandwidth:dashboardUrl" in f.reason for f in checked.failures] == [True]
         with pytest.raises(ConfigError, match="bandwidth:dashboardUrl"):
-            wrong.create(_checked(wrong, _number_inputs(app_id, number="9195550199")))
+            wrong.create(dict(checked.inputs))  # had the preview passed
     assert len(emu.control.state()["phone_numbers"]) == 1

@@ -89,13 +89,27 @@ def test_check_takes_numbers_it_accepted_last_time_in_either_spelling_without_pa
         first.inputs, {"application_id": "a-1", "telephone_numbers": [*TNS, "9195550199", "12"]}
     )
     assert grown.inputs["telephone_numbers"] == sorted([*E164, "+19195550199"])
-    assert [f.property for f in grown.failures] == ["telephone_numbers"]
+    assert [f.reason.split(":")[0] for f in grown.failures] == ["telephone_numbers"]
     assert parse.call_count == 2
     # A duplicate in two spellings is still a duplicate.
     twice = provider.check(
         first.inputs, {"application_id": "a-1", "telephone_numbers": [TNS[0], E164[0]]}
     )
-    assert [f.property for f in twice.failures] == ["telephone_numbers"]
+    assert [f.reason.split(":")[0] for f in twice.failures] == ["telephone_numbers"]
+
+
+def test_a_list_of_many_bad_numbers_fails_check_once_naming_the_first_few_and_a_count() -> None:
+    numbers = [f"+1919100{n:04d}" for n in range(1000)]  # exchange 100: not a valid NANP number
+    result = PhoneNumberBindingsProvider().check(
+        {}, {"application_id": "a-1", "telephone_numbers": ["9195550100", *numbers]}
+    )
+    [failure] = result.failures
+    # No property: the engine would print all 1001 numbers beside a failure that names one.
+    assert failure.property == ""
+    assert failure.reason.startswith("telephone_numbers: 1000 entries are wrong (of 1001): ")
+    assert failure.reason.count("+1919100") == 3
+    assert failure.reason.endswith("; and 997 more")
+    assert len(failure.reason) < 400
 
 
 def _requests(emu: Emulator, route: str) -> int:
@@ -118,14 +132,9 @@ def test_check_normalizes_sorts_and_names_bad_fields() -> None:
             "wait_timeout": -1,
         },
     )
-    fields = sorted(f.property for f in bad.failures)
-    assert fields == [
-        "allow_partial",
-        "application_id",
-        "telephone_numbers",
-        "telephone_numbers",
-        "wait_timeout",
-    ]
+    fields = sorted(f.property or f.reason.split(":")[0] for f in bad.failures)
+    # One failure for the list, whatever its number of bad entries.
+    assert fields == ["allow_partial", "application_id", "telephone_numbers", "wait_timeout"]
 
 
 def test_create_binds_every_number_and_refresh_right_after_changes_nothing(emu: Emulator) -> None:
@@ -152,9 +161,13 @@ def test_create_confirms_many_numbers_from_the_in_service_list_not_one_get_each(
 
 def test_create_of_two_numbers_asks_for_each_not_for_the_account_list(emu: Emulator) -> None:
     emu.control.numbers(in_service=TNS)
-    _create(emu, _app(emu), TNS[:2])
-    assert _requests(emu, "inservice") == 2
-    assert _requests(emu, "inservice.totals") == 0
+    provider = _provider(emu)
+    # The preview proves the Dashboard config with one /totals read; create adds no other.
+    checked = _checked(provider, {"application_id": _app(emu), "telephone_numbers": TNS[:2]})
+    before = _requests(emu, "inservice")
+    provider.create(checked)
+    assert _requests(emu, "inservice") - before == 2
+    assert _requests(emu, "inservice.totals") == 1
 
 
 def test_update_binds_only_added_and_unbinds_only_dropped_numbers(emu: Emulator) -> None:
@@ -198,7 +211,7 @@ def test_delete_unbinds_every_number_and_one_already_gone_is_success(emu: Emulat
     assert _bound(emu) == {}
 
 
-def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repairs_them(
+def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repairs_ours(
     emu: Emulator,
 ) -> None:
     emu.control.numbers(in_service=TNS)
@@ -213,16 +226,47 @@ def test_read_reports_unbound_moved_and_out_of_service_numbers_and_update_repair
     read = _provider(emu).read(app_id, outs)
     assert read.inputs is not None
     assert read.inputs["telephone_numbers"] == E164[2:4]
-    assert E164[0] not in read.outs["number_ids"]
-    assert read.outs["number_ids"][E164[1]] == outs["number_ids"][E164[1]]  # ours, elsewhere
+    # The moved number is the other application's now: state forgets it.
+    assert sorted(read.outs["number_ids"]) == E164[2:4]
     assert read.outs["in_service"] == {E164[2]: False, E164[3]: True}
 
     provider = _provider(emu)
     news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[:4]})
     assert provider.diff(app_id, read.outs, news).changes
-    provider.update(app_id, read.outs, news)
+    with pytest.raises(BindingsFailed, match="adopt_existing"):  # never taken back unasked
+        provider.update(app_id, read.outs, news)
+    assert _bound(emu) == {E164[1]: other, **dict.fromkeys(E164[2:4], app_id)}
+    adopting = _checked(provider, {**news, "adopt_existing": True})
+    provider.update(app_id, read.outs, adopting)
     assert _bound(emu) == dict.fromkeys(E164[:4], app_id)
     assert catapult(emu).get_number(E164[1]).number_id == outs["number_ids"][E164[1]]
+
+
+@pytest.mark.parametrize("refreshed", [True, False])
+def test_destroy_never_unbinds_a_number_moved_to_another_application(
+    emu: Emulator, refreshed: bool
+) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id, other = _app(emu), _app(emu, "other")
+    outs = _create(emu, app_id, TNS[:3])
+    catapult(emu).update_number(outs["number_ids"][E164[1]], application_id=other)
+    reset()
+    if refreshed:
+        outs = dict(_provider(emu).read(app_id, outs).outs)
+    _provider(emu).delete(app_id, outs)
+    assert _bound(emu) == {E164[1]: other}
+
+
+def test_an_update_dropping_a_number_moved_elsewhere_leaves_it_bound(emu: Emulator) -> None:
+    emu.control.numbers(in_service=TNS[:3])
+    app_id, other = _app(emu), _app(emu, "other")
+    outs = _create(emu, app_id, TNS[:3])
+    catapult(emu).update_number(outs["number_ids"][E164[2]], application_id=other)
+    provider = _provider(emu)
+    news = _checked(provider, {"application_id": app_id, "telephone_numbers": TNS[:2]})
+    updated = provider.update(app_id, outs, news)  # state from before the move: no refresh
+    assert sorted(updated.outs["number_ids"]) == E164[:2]
+    assert _bound(emu) == {**dict.fromkeys(E164[:2], app_id), E164[2]: other}
 
 
 def test_read_with_every_binding_gone_is_gone(emu: Emulator) -> None:
@@ -333,7 +377,8 @@ def test_destroy_probes_the_user_only_when_some_number_was_already_gone(emu: Emu
     before = _catapult_lists(emu)
     _provider(emu).delete(app_id, outs)
     assert _bound(emu) == {}
-    assert _catapult_lists(emu) == before + 1  # _bound's own list: every removal answered 200
+    # The application's list (which numbers are still ours to unbind) and _bound's own.
+    assert _catapult_lists(emu) == before + 2
 
     outs = _create(emu, app_id, TNS[:3])
     catapult(emu).delete_number(outs["number_ids"][E164[0]])  # removed by hand: a 404 next
@@ -341,7 +386,8 @@ def test_destroy_probes_the_user_only_when_some_number_was_already_gone(emu: Emu
     before = _catapult_lists(emu)
     _provider(emu).delete(app_id, outs)
     assert _bound(emu) == {}
-    assert _catapult_lists(emu) == before + 2  # the probe that a 404 means "gone", and _bound's
+    # Those two and the probe that the missing number's 404 means "gone".
+    assert _catapult_lists(emu) == before + 3
 
 
 def test_wrong_catapult_url_on_destroy_is_an_error_not_a_silent_success(emu: Emulator) -> None:
