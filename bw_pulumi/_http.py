@@ -10,16 +10,18 @@ The transport knows no API by name. What differs between the Dashboard and Catap
 wire (error bodies, the unit of ``X-RateLimit-Reset``, which answers mean "rate limited") is a
 :class:`Dialect` that each client module supplies next to its client.
 
-Retries are a small loop here rather than urllib3's ``Retry`` on the adapter: the decision needs
-the response *body* (Catapult signals some rate limits as 403 ``message-rate-limit``), differs
-per request (a creating POST may only be retried on 429, which means "not processed"), and the
-total wait must be capped across attempts. The adapter keeps urllib3's connection pool.
+A rate limit is not a failure: it is waited out (its reset, plus jitter) for as long as
+:data:`RATE_LIMIT_MAX_WAIT` allows, however many times it comes, and each resend takes its turn
+in the budget again. Retries are a small loop here rather than urllib3's ``Retry`` on the
+adapter: the decision needs the response *body* (Catapult signals some rate limits as 403
+``message-rate-limit``), differs per request (a creating POST may only be retried on 429,
+which means "not processed"), and the total wait must be capped across attempts. The adapter
+keeps urllib3's connection pool.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -29,16 +31,27 @@ from urllib.parse import urlsplit
 from ._pacing import RESET_MARGIN_SECONDS, Budget, Pacer, reset_delay
 from ._progress import say
 from ._reach import ANSWERED, FIRST_CONTACT_ATTEMPTS, classify, origin
+from ._retry_policy import (
+    BACKOFF_BASE_SECONDS,
+    BACKOFF_MAX_SECONDS,
+    MAX_ATTEMPTS,
+    MAX_TOTAL_RETRY_WAIT,
+    RATE_LIMIT_JITTER_MAX_SECONDS,
+    RATE_LIMIT_JITTER_SECONDS,
+    RATE_LIMIT_MAX_WAIT,
+    RETRY_STATUSES,
+    Tally,
+    backoff,
+    give_up_error,
+    limit_delay,
+)
 from ._session import MAX_RESPONSE_BYTES, Exchange, TooLarge, read_capped
 from ._version import version
 from .errors import (
     BandwidthError,
     ErrorDetail,
-    RateLimited,
     TransportError,
-    Unauthorized,
     call_label,
-    error_for_status,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +67,9 @@ __all__ = [
     "MAX_TOTAL_RETRY_WAIT",
     "POOL_MAXSIZE",
     "PROGRESS_AFTER_SECONDS",
+    "RATE_LIMIT_JITTER_MAX_SECONDS",
+    "RATE_LIMIT_JITTER_SECONDS",
+    "RATE_LIMIT_MAX_WAIT",
     "RESET_MARGIN_SECONDS",
     "RETRY_STATUSES",
     "Bearer",
@@ -71,15 +87,6 @@ DEFAULT_READ_TIMEOUT = 60.0
 #: Connections kept per host: a bulk provider call has 16 requests in flight per API
 #: (``resources._bulk.BULK_CONCURRENCY``), beside the engine's other 3 provider threads.
 POOL_MAXSIZE = 20
-#: Statuses retried on idempotent requests (429 is retried on every request: "not processed").
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-#: Attempts per request, the first included.
-MAX_ATTEMPTS = 8
-#: Exponential backoff: base * 2**retry, capped, with full jitter.
-BACKOFF_BASE_SECONDS = 0.5
-BACKOFF_MAX_SECONDS = 30.0
-#: Total time one request may spend waiting between attempts before giving up.
-MAX_TOTAL_RETRY_WAIT = 120.0
 #: A request whose waits between attempts reach this many seconds says once that it is retrying.
 PROGRESS_AFTER_SECONDS = 5.0
 #: At most one such line per transport this often, however many threads are retrying.
@@ -149,6 +156,7 @@ class Transport:
         timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
         max_attempts: int = MAX_ATTEMPTS,
         max_total_wait: float = MAX_TOTAL_RETRY_WAIT,
+        max_rate_limit_wait: float = RATE_LIMIT_MAX_WAIT,
         pacer: Pacer | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -166,6 +174,11 @@ class Transport:
         self.origin = origin(self.base_url)
         self._answered = False  # whether this transport has had an answer (then ANSWERED knows)
         self._said_at = -PROGRESS_REPEAT_SECONDS  # when this transport last said it is retrying
+        self.max_rate_limit_wait = max_rate_limit_wait
+        # Budgets are per account: shared pacing is keyed by the origin and the login (a token
+        # source has no login to show; its origin is the account's own API).
+        self._scope = f"{self.origin}\n{basic[0] if basic else 'bearer'}"
+        self._paced = threading.local()  # the budget this thread's next request was paced to
 
     def __repr__(self) -> str:  # never shows the auth tuple
         return f"Transport({self.base_url!r}, api={self.api!r})"
@@ -183,8 +196,19 @@ class Transport:
         return f"{self.base_url}/{path.lstrip('/')}"
 
     def pace(self, budget: Budget) -> float:
-        """Wait for a token of ``budget`` from this transport's pacer; returns seconds waited."""
-        return self.pacer.take(budget)
+        """Wait for a token of ``budget`` from this transport's pacer; returns seconds waited.
+
+        The token is for this thread's next :meth:`request`, which takes another for each
+        resend after a rate limit: a resend spends the budget as much as the first send.
+        """
+        waited = self.pacer.take(budget, self._scope)
+        self._paced.budget = budget
+        return waited
+
+    def _take_paced(self) -> Budget | None:
+        budget: Budget | None = getattr(self._paced, "budget", None)
+        self._paced.budget = None
+        return budget
 
     def request(
         self,
@@ -205,17 +229,16 @@ class Transport:
         url = self.url(path)
         where = urlsplit(url).path or "/"  # error text: the path only, never host or query
         fields = {"params": params, "data": data, "json": json, "headers": dict(headers or {})}
-        waited = 0.0
-        attempt = 0
+        tally = Tally(budget=self._take_paced())
         renewed = False
         while True:
-            attempt += 1
+            tally.attempts += 1
             self._wait_if_blocked()
             token = self._authorize(fields["headers"])
             try:
                 response = self._send(method, url, where, fields)
             except self._exchange.failures as exc:
-                delay = self._connection_delay(exc, method, where, attempt, waited, idempotent)
+                delay = self._connection_delay(exc, method, where, tally, idempotent)
             else:
                 if response.status_code in ok:
                     return response
@@ -224,9 +247,11 @@ class Transport:
                     renewed = True
                     self._bearer.refused(token)  # type: ignore[union-attr]
                     continue
-                delay = self._status_delay(response, method, where, attempt, waited, idempotent)
-            waited += delay
+                delay = self._status_delay(response, method, where, tally, idempotent)
             time.sleep(delay)
+            if tally.limited and tally.budget is not None:
+                # The resend spends the budget again: it takes its turn with everyone else's.
+                self.pacer.take(tally.budget, self._scope)
 
     def _authorize(self, headers: dict[str, str]) -> str | None:
         """Put the current bearer token on ``headers``; returns it (``None`` under Basic)."""
@@ -272,7 +297,7 @@ class Transport:
         return response
 
     def _connection_delay(
-        self, exc: Exception, method: str, where: str, attempt: int, waited: float, idempotent: bool
+        self, exc: Exception, method: str, where: str, tally: Tally, idempotent: bool
     ) -> float:
         """Seconds to wait before retrying after a connection error; raises if not retried.
 
@@ -282,15 +307,17 @@ class Transport:
         failure = classify(exc, self.origin, self.timeout)
         # A connect failure means nothing was sent; a read failure may have been processed.
         retryable = idempotent or failure.unsent
+        tally.faults += 1
         limit = self.max_attempts
         if failure.config_error and self.origin not in ANSWERED:
             limit = min(limit, FIRST_CONTACT_ATTEMPTS)
-        delay = self._backoff(attempt)
-        what = f"{failure.text} after {_attempts(attempt)}"
-        if not retryable or attempt >= limit or not self._may_retry(attempt, waited, delay):
+        delay = self._backoff(tally.faults)
+        what = f"{failure.text} after {_attempts(tally.attempts)}"
+        if not retryable or tally.faults >= limit or not self._may_retry(tally, delay):
             raise TransportError(what, method=method, path=where, api=self.api) from None
         log.info("%s %s: %s, retrying in %.2fs", method, where, failure.text, delay)
-        self._say_retrying(method, where, what, waited, delay)
+        self._say_retrying(method, where, what, tally, delay)
+        tally.waited += delay
         return delay
 
     def _status_delay(
@@ -298,36 +325,59 @@ class Transport:
         response: requests.Response,
         method: str,
         where: str,
-        attempt: int,
-        waited: float,
+        tally: Tally,
         idempotent: bool,
     ) -> float:
-        """Seconds to wait before retrying after this answer; raises its error if not retried."""
+        """Seconds to wait before retrying after this answer; raises its error if not retried.
+
+        A rate limit is Bandwidth saying "later", not "no": it is waited out however many
+        times it comes, for up to :attr:`max_rate_limit_wait` in all. Other failures count
+        against :attr:`max_attempts` and :attr:`max_total_wait`.
+        """
         details = self.dialect.error_details(response.content)
         rate_limited = self.dialect.is_rate_limited(response.status_code, details)
         delay: float | None = None
-        if rate_limited or (idempotent and response.status_code in RETRY_STATUSES):
-            delay = self._retry_delay(response, attempt)
-        if delay is None or not self._may_retry(attempt, waited, delay):
-            raise self._error(
-                response, method, where, details, rate_limited, attempt, self.api, self._bearer
+        if rate_limited:
+            tally.limited += 1
+            reset = self._reset(response)
+            delay = limit_delay(reset, tally.limited)
+            if tally.limit_waited + delay > self.max_rate_limit_wait:
+                delay = None
+        elif idempotent and response.status_code in RETRY_STATUSES:
+            tally.faults += 1
+            delay = self._retry_delay(response, tally.faults)
+            if tally.faults >= self.max_attempts or not self._may_retry(tally, delay):
+                delay = None
+        if delay is None:
+            raise give_up_error(
+                response,
+                method,
+                where,
+                details,
+                rate_limited,
+                tally.attempts,
+                self.api,
+                self._bearer,
             )
+        log.info("%s %s: HTTP %s, retrying in %.2fs", method, where, response.status_code, delay)
+        what = f"HTTP {response.status_code} after {_attempts(tally.attempts)}"
+        self._say_retrying(method, where, what, tally, delay)
         if rate_limited:
             # Every thread sharing this transport holds off until the reset, not only this one;
-            # a reset too far off to wait for is not imposed on them.
-            self._block_for(delay)
-        log.info("%s %s: HTTP %s, retrying in %.2fs", method, where, response.status_code, delay)
-        what = f"HTTP {response.status_code} after {_attempts(attempt)}"
-        self._say_retrying(method, where, what, waited, delay)
+            # a reset too far off to wait for is not imposed on them. The jitter is each
+            # caller's own, so callers (and processes) told the same reset do not resend at once.
+            self._block_for(delay if reset is None else reset)
+            tally.limit_waited += delay
+        else:
+            tally.waited += delay
         return delay
 
-    def _say_retrying(
-        self, method: str, where: str, what: str, waited: float, delay: float
-    ) -> None:
+    def _say_retrying(self, method: str, where: str, what: str, tally: Tally, delay: float) -> None:
         """One progress line when a request's waits first reach :data:`PROGRESS_AFTER_SECONDS`.
 
         Without it a long retry looks like a hung step; a line per attempt would be noise.
         """
+        waited = tally.waited + tally.limit_waited
         if not waited < PROGRESS_AFTER_SECONDS <= waited + delay:
             return
         now = time.monotonic()
@@ -336,24 +386,24 @@ class Transport:
                 return
             self._said_at = now
         say(
-            f"{call_label(self.api, method, where)}: {what}; retrying in {delay:.1f}s (at most "
-            f"{self.max_attempts} attempts, {self.max_total_wait:g}s of waits)"
+            f"{call_label(self.api, method, where)}: {what}; retrying in {delay:.1f}s (rate "
+            f"limits are waited out for up to {self.max_rate_limit_wait:g}s, other failures "
+            f"{self.max_attempts} attempts)"
         )
 
     # -- retry policy -------------------------------------------------------------------
 
-    def _may_retry(self, attempt: int, waited: float, delay: float) -> bool:
-        return attempt < self.max_attempts and waited + delay <= self.max_total_wait
+    def _may_retry(self, tally: Tally, delay: float) -> bool:
+        return tally.waited + delay <= self.max_total_wait
 
-    @staticmethod
-    def _backoff(attempt: int) -> float:
-        ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** (attempt - 1))
-        # "Equal jitter": at least half the ceiling, so retries never bunch up at zero.
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+    _backoff = staticmethod(backoff)
+
+    def _reset(self, response: requests.Response) -> float | None:
+        """Seconds until the rate limit resets, from the answer's headers; ``None`` if unsaid."""
+        return reset_delay(response.headers, self.dialect.reset_ticks_per_second, time.time())
 
     def _retry_delay(self, response: requests.Response, attempt: int) -> float:
-        ticks = self.dialect.reset_ticks_per_second
-        reset = reset_delay(response.headers, ticks, time.time())
+        reset = self._reset(response)
         return self._backoff(attempt) if reset is None else reset
 
     def _block_for(self, seconds: float) -> None:
@@ -365,37 +415,6 @@ class Transport:
             delay = self._blocked_until - time.time()
         if delay > 0:
             time.sleep(delay)
-
-    # -- errors -------------------------------------------------------------------------
-
-    @staticmethod
-    def _error(
-        response: requests.Response,
-        method: str,
-        where: str,
-        details: Sequence[ErrorDetail],
-        rate_limited: bool,
-        attempt: int,
-        api: str,
-        bearer: Bearer | None = None,
-    ) -> BandwidthError:
-        status = response.status_code
-        cls = RateLimited if rate_limited else error_for_status(status)
-        reason = response.reason or ""
-        if rate_limited or status in RETRY_STATUSES:
-            reason = f"{reason} (after {attempt} attempt(s))".strip()
-        if cls is Unauthorized and bearer is not None:
-            reason = f"{reason} (an OAuth2 bearer token, renewed once)".strip()
-            return Unauthorized(
-                reason,
-                bearer=True,
-                status=status,
-                method=method,
-                path=where,
-                details=details,
-                api=api,
-            )
-        return cls(reason, status=status, method=method, path=where, details=details, api=api)
 
 
 def _attempts(count: int) -> str:

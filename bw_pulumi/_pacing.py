@@ -1,7 +1,9 @@
-"""Pacing to Bandwidth's documented request budgets: token buckets shared per process.
+"""Pacing to Bandwidth's documented request budgets: token buckets shared per account.
 
 Tokens are taken when a request leaves, before the transport sends it; the transport's own
 429 handling stays the backstop when pacing is off or a budget is shared with other callers.
+A budget paced for one API origin and account is shared by every process of the user on the
+machine (:mod:`._pacing_shared`), since Bandwidth counts it per account, not per process.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
+
+from ._pacing_shared import SharedBucket, bucket_path, pacing_dir, prune
 
 __all__ = [
     "JITTER_SECONDS",
@@ -71,33 +76,57 @@ class _TokenBucket:
         return wait
 
 
+class _Bucket(Protocol):
+    def take(self) -> float: ...
+
+
 class Pacer:
     """Token buckets by budget, shared by every transport handed the same pacer.
 
     Catapult's budgets are per user, not per connection, so the runtime registry gives all its
     transports one pacer. Buckets are keyed by the whole budget: a budget asked for at another
     rate (a changed ``BW_PULUMI_RATE_SCALE``) gets its own bucket rather than the first rate.
+    A ``scope`` (the API origin and account, from the transport) puts the bucket in a file
+    every process of this user shares (:mod:`._pacing_shared`); without one, or where such
+    files cannot be used, the bucket is this process's own.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._buckets: dict[Budget, _TokenBucket] = {}
+        self._buckets: dict[tuple[Budget, str | None], _Bucket] = {}
+        self._pruned = False
 
-    def take(self, budget: Budget) -> float:
+    def take(self, budget: Budget, scope: str | None = None) -> float:
         """Wait for a token of ``budget``'s bucket; returns the seconds waited."""
         with self._lock:
-            bucket = self._buckets.get(budget)
+            bucket = self._buckets.get((budget, scope))
             if bucket is None:
-                bucket = _bucket_for(budget)
-                self._buckets[budget] = bucket
+                bucket = self._bucket_for(budget, scope)
+                self._buckets[(budget, scope)] = bucket
         return bucket.take()
 
+    def _bucket_for(self, budget: Budget, scope: str | None) -> _Bucket:
+        rate, burst = _shape(budget)
+        directory = pacing_dir() if scope is not None else None
+        if directory is None or scope is None:
+            return _TokenBucket(rate, burst)
+        if not self._pruned:
+            self._pruned = True
+            prune(directory, time.time())
+        try:
+            return SharedBucket(
+                bucket_path(directory, budget.name, scope, rate, burst), rate, burst
+            )
+        except OSError:  # an unwritable cache directory: pace this process only
+            return _TokenBucket(rate, burst)
 
-def _bucket_for(budget: Budget) -> _TokenBucket:
+
+def _shape(budget: Budget) -> tuple[float, int]:
+    """The paced rate and burst: a little under the documented ones (see the constants)."""
     reserve = math.ceil(budget.per_second * JITTER_SECONDS)
     if budget.burst > reserve:
-        return _TokenBucket(budget.per_second * PACING_HEADROOM, budget.burst - reserve)
-    return _TokenBucket(budget.per_second * SMALL_BURST_HEADROOM, budget.burst)
+        return budget.per_second * PACING_HEADROOM, budget.burst - reserve
+    return budget.per_second * SMALL_BURST_HEADROOM, budget.burst
 
 
 #: Slack added after a rate-limit reset instant so we do not arrive a tick early.

@@ -229,7 +229,7 @@ def call_label(api: str | None, method: str | None, path: str | None) -> str:
 
 #: Bandwidth codes that mean the account lacks a feature: only Bandwidth can fix that, so the
 #: hint names who to ask. Codes from bandwidth-api.md 1.5 (ERR); the request to support comes
-#: from the hosted-messaging guide's prerequisites (seed 004: "Account enabled for importing
+#: from the prerequisites of Bandwidth's Hosted Messaging guide ("Account enabled for importing
 #: Phone Numbers for use with Hosted Messaging (please contact support@bandwidth.com)").
 _ACCOUNT_FEATURE = (
     "ask Bandwidth support (support@bandwidth.com) to enable importing phone numbers for Hosted"

@@ -265,7 +265,7 @@ def print_emulator_summary(platform: Platform, emu: BackgroundEmulator) -> None:
 
 
 def message_round_trip(cli: Pulumi, platform: Platform, emu: BackgroundEmulator, port: int) -> None:
-    """The platform's message out and message in, as the seeds end."""
+    """The platform's message out and message in, as Bandwidth's Hosted Messaging guide ends."""
     outputs = json.loads(cli.quiet("stack", "output", "--json", "--stack", platform.stack))
     lines = platform.messages(emu, port, outputs)
     if lines:

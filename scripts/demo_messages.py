@@ -1,4 +1,5 @@
-"""The seeds' last step, as a user checks a new setup: one SMS out, one SMS in.
+"""The last step of Bandwidth's Hosted Messaging guide, as a user checks a new setup: one SMS
+out, one SMS in.
 
 After `up`, one message is sent from the first imported number through Catapult's
 ``POST /messages`` (which only accepts a number bound to an application), and one inbound SMS

@@ -115,7 +115,8 @@ def _catapult_summary(state: dict[str, Any]) -> list[str]:
 
 
 def _catapult_messages(emu: BackgroundEmulator, port: int, outputs: dict[str, Any]) -> list[str]:
-    """One SMS out from the first bound number, one in to it, as the seeds end."""
+    """One SMS out from the first bound number, one in to it, as Bandwidth's Hosted Messaging
+    guide ends."""
     numbers = sorted(n["number"] for n in emu.state()["phone_numbers"])
     if not numbers:
         return []

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pytest_mock import MockerFixture
 
 import bw_pulumi
-from bw_pulumi import _http, _pacing
+from bw_pulumi import _http, _pacing, _retry_policy
 from bw_pulumi._http import RESET_MARGIN_SECONDS, Transport, id_from_location, user_agent
 from bw_pulumi._one_host import query_string
 from bw_pulumi._pacing import (
@@ -63,6 +63,18 @@ def clock(mocker: MockerFixture) -> FakeClock:
     fake = FakeClock()
     mocker.patch.object(_http, "time", fake)
     return fake
+
+
+@pytest.fixture
+def no_jitter(mocker: MockerFixture) -> None:
+    """Each jittered wait at its least, so a test can name the wait exactly."""
+    mocker.patch.object(_retry_policy, "random", _Least())
+
+
+class _Least:
+    @staticmethod
+    def uniform(low: float, _high: float) -> float:
+        return low
 
 
 def dashboard(server: ReplayServer, **kw: object) -> Transport:
@@ -210,7 +222,7 @@ def test_the_runtime_keeps_one_client_and_session_per_api_url_and_login() -> Non
 
 
 def test_dashboard_429_waits_until_reset_given_in_epoch_seconds(
-    server: ReplayServer, clock: FakeClock
+    server: ReplayServer, clock: FakeClock, no_jitter: None
 ) -> None:
     reset = clock.now + 2
     server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(reset))}), Reply(200, b""))
@@ -220,7 +232,7 @@ def test_dashboard_429_waits_until_reset_given_in_epoch_seconds(
 
 
 def test_catapult_429_waits_until_reset_given_in_epoch_milliseconds(
-    server: ReplayServer, clock: FakeClock
+    server: ReplayServer, clock: FakeClock, no_jitter: None
 ) -> None:
     reset_ms = int((clock.now + 1.5) * 1000)
     body = fixture("catapult_error_429.http.txt").split(b"\n\n", 1)[1]
@@ -234,7 +246,7 @@ def test_catapult_429_waits_until_reset_given_in_epoch_milliseconds(
 
 
 def test_a_dashboard_reset_in_milliseconds_is_still_read_as_milliseconds(
-    server: ReplayServer, clock: FakeClock
+    server: ReplayServer, clock: FakeClock, no_jitter: None
 ) -> None:
     reset_ms = int((clock.now + 3) * 1000)
     server.script(Reply(429, headers={"X-RateLimit-Reset": str(reset_ms)}), Reply(200))
@@ -309,7 +321,7 @@ def test_retry_cap_ends_with_rate_limited_carrying_status(
 ) -> None:
     server.script(Reply(429))
     with pytest.raises(RateLimited) as info:
-        dashboard(server, max_total_wait=1.0).request("GET", "/accounts/1/inserviceNumbers")
+        dashboard(server, max_rate_limit_wait=1.0).request("GET", "/accounts/1/inserviceNumbers")
     assert info.value.status == 429
     assert info.value.method == "GET"
     assert sum(clock.sleeps) <= 1.0
@@ -327,6 +339,56 @@ def test_reset_beyond_the_wait_cap_gives_up_at_once_without_stalling_other_calls
     assert transport.request("GET", "/y").status_code == 200
     assert clock.sleeps == []
     assert len(server.requests) == 2
+
+
+def test_a_rate_limit_is_waited_out_past_the_attempt_cap(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    # A 429 is "later", not "no": a storm longer than the attempt cap still ends in success.
+    limited = Reply(429, headers={"X-RateLimit-Reset": str(int(clock.now) + 1)})
+    server.script(*[limited] * 12, Reply(201))
+    response = dashboard(server, max_attempts=3).request("POST", "/x", data=b"<a/>")
+    assert response.status_code == 201
+    assert len(server.requests) == 13
+
+
+def test_rate_limit_waits_are_the_reset_plus_a_jitter_that_widens_with_each_refusal(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    server.script(*[Reply(429, headers={"X-RateLimit-Reset": "1"})] * 6, Reply(200))
+    dashboard(server).request("GET", "/x")
+    # The reset is long past (epoch 1): each wait is the margin plus its own jitter.
+    spreads = [min(8.0, 2.0**n) for n in range(6)]
+    assert len(clock.sleeps) == 6
+    for wait, spread in zip(clock.sleeps, spreads, strict=True):
+        assert RESET_MARGIN_SECONDS <= wait <= RESET_MARGIN_SECONDS + spread
+    assert len(set(clock.sleeps)) == 6  # jittered, not one fixed wait
+
+
+def test_a_rate_limit_longer_than_its_wait_budget_ends_in_rate_limited(
+    server: ReplayServer, clock: FakeClock
+) -> None:
+    server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(clock.now) + 10)}))
+    with pytest.raises(RateLimited) as info:
+        dashboard(server, max_rate_limit_wait=35.0).request("GET", "/x")
+    # The first wait is the reset; the rest follow it with widening jitter until 35s are spent.
+    assert clock.sleeps[0] >= 10.0
+    assert len(server.requests) == len(clock.sleeps) + 1 > 2
+    assert sum(clock.sleeps) <= 35.0
+    assert "attempt" in str(info.value)
+
+
+def test_a_resend_after_a_rate_limit_takes_another_token_of_its_budget(
+    server: ReplayServer, clock: FakeClock, pacing_clock: FakeClock, no_jitter: None
+) -> None:
+    server.script(Reply(429, headers={"X-RateLimit-Reset": "1"}), Reply(201))
+    transport = catapult(server)
+    budget = Budget("one-a-second", 1.0, 1)
+    transport.pace(budget)
+    transport.request("POST", "/v1/users/u-1/applications", json={})
+    transport.request("GET", "/v1/users/u-1/applications")  # not paced: takes no token
+    # The first token was in the bucket; the resend waited its turn for the second.
+    assert pacing_clock.sleeps == [pytest.approx(1 / SMALL_BURST_HEADROOM)]
 
 
 def test_attempt_cap_ends_with_server_error(server: ReplayServer, clock: FakeClock) -> None:
@@ -354,7 +416,7 @@ def test_catapult_403_rate_limit_exhausted_is_rate_limited_with_status_403(
     body = json.dumps({"category": "limit", "code": "call-rate-limit", "message": "slow"}).encode()
     server.script(Reply(403, body))
     with pytest.raises(RateLimited) as info:
-        catapult(server, max_attempts=2).request("GET", "/v1/users/u-1/calls")
+        catapult(server, max_rate_limit_wait=0.1).request("GET", "/v1/users/u-1/calls")
     assert info.value.status == 403
     assert info.value.codes == ["call-rate-limit"]
 
@@ -376,7 +438,7 @@ def test_a_dashboard_403_with_a_rate_limit_code_is_not_a_rate_limit(server: Repl
 
 
 def test_a_429_holds_back_other_callers_sharing_the_transport(
-    server: ReplayServer, clock: FakeClock
+    server: ReplayServer, clock: FakeClock, no_jitter: None
 ) -> None:
     server.script(Reply(429, headers={"X-RateLimit-Reset": str(int(clock.now) + 2)}), Reply(200))
     transport = dashboard(server)
@@ -491,7 +553,9 @@ def test_a_budget_at_another_rate_is_not_held_to_the_first_rate(pacing_clock: Fa
 def test_status_maps_to_error_class(server: ReplayServer, status: int, cls: type) -> None:
     server.script(Reply(status))
     with pytest.raises(cls) as info:
-        dashboard(server, max_attempts=1).request("GET", "/accounts/1/subscriptions/x")
+        dashboard(server, max_attempts=1, max_rate_limit_wait=0.0).request(
+            "GET", "/accounts/1/subscriptions/x"
+        )
     assert info.value.status == status
     assert info.value.path == "/api/accounts/1/subscriptions/x"
 
@@ -531,7 +595,7 @@ def test_dashboard_empty_429_body_still_maps_to_rate_limited(server: ReplayServe
     assert b"Content-Length: 0" in raw
     server.script(Reply(429))
     with pytest.raises(RateLimited) as info:
-        dashboard(server, max_attempts=1).request("GET", "/x")
+        dashboard(server, max_rate_limit_wait=0.0).request("GET", "/x")
     assert info.value.details == ()
 
 

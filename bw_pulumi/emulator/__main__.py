@@ -6,9 +6,16 @@ the pipe sees them at once) and stops cleanly on Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
+import sys
+
+from bw_pulumi.emulator import missing_extra
+
+# Before the modules that need werkzeug are imported: one line naming the extra, no traceback.
+if __name__ == "__main__" and (_missing := missing_extra()):
+    sys.exit(f"python -m bw_pulumi.emulator: {_missing}")
+
 import argparse
 import signal
-import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
@@ -33,14 +40,44 @@ def _numbers(value: str, default: int) -> dict[str, int]:
     return out
 
 
+#: The credentials the emulated APIs accept, and the config key each stands in for.
+_CREDENTIALS = (
+    ("--account-id", "account_id", "Dashboard account id it serves (in every path)", "accountId"),
+    ("--username", "username", "Dashboard API user name it accepts (Basic auth)", "username"),
+    ("--password", "password", "Dashboard API password it accepts (Basic auth)", "password"),
+    ("--user-id", "user_id", "Catapult user id it serves (in every path)", "userId"),
+    ("--api-token", "api_token", "Catapult API token it accepts (Basic auth user)", "apiToken"),
+    ("--api-secret", "api_secret", "Catapult API secret it accepts (Basic password)", "apiSecret"),
+)
+
+
+def _credential_flags(p: argparse.ArgumentParser) -> None:
+    """Each credential it accepts: what it is, the ``bandwidth:*`` key it matches, its default."""
+    for flag, field, what, key in _CREDENTIALS:
+        p.add_argument(
+            flag,
+            default=getattr(_DEFAULTS, field),
+            help=f"{what}; stands in for bandwidth:{key} (default: %(default)s)",
+        )
+
+
 def _oauth_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--client-id", default=_DEFAULTS.client_id, help="the OAuth2 client it accepts")
-    p.add_argument("--client-secret", default=_DEFAULTS.client_secret)
+    p.add_argument(
+        "--client-id",
+        default=_DEFAULTS.client_id,
+        help="OAuth2 client id it accepts at the token URL (bandwidth:clientId; "
+        "default: %(default)s)",
+    )
+    p.add_argument(
+        "--client-secret",
+        default=_DEFAULTS.client_secret,
+        help="OAuth2 client secret it accepts (bandwidth:clientSecret; default: %(default)s)",
+    )
     p.add_argument(
         "--token-seconds",
         type=float,
         default=DEFAULT_TOKEN_SECONDS,
-        help="lifetime of the OAuth2 bearer tokens it issues",
+        help="lifetime of the OAuth2 bearer tokens it issues, in seconds (default: %(default)s)",
     )
 
 
@@ -49,15 +86,14 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m bw_pulumi.emulator",
         description="Emulate Bandwidth's Dashboard, Catapult v1 and Messaging v2 APIs on one port.",
     )
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    p.add_argument(
+        "--port", type=int, default=8080, help="0 picks a free port (default: %(default)s)"
+    )
     p.add_argument("--state-file", help="JSON file the world survives restarts in")
-    p.add_argument("--account-id", default=_DEFAULTS.account_id)
-    p.add_argument("--username", default=_DEFAULTS.username)
-    p.add_argument("--password", default=_DEFAULTS.password)
-    p.add_argument("--user-id", default=_DEFAULTS.user_id)
-    p.add_argument("--api-token", default=_DEFAULTS.api_token)
-    p.add_argument("--api-secret", default=_DEFAULTS.api_secret)
+    _credential_flags(p)
     _oauth_flags(p)
     p.add_argument(
         "--processing-seconds",

@@ -204,7 +204,7 @@ def test_emulated_429s_are_retried_until_success(emu: Emulator, client: Catapult
 
 def test_persistent_429s_end_in_rate_limited(emu: Emulator) -> None:
     transport = Transport(
-        emu.catapult_url, (emu.api_token, emu.api_secret), CATAPULT, max_total_wait=2.0
+        emu.catapult_url, (emu.api_token, emu.api_secret), CATAPULT, max_rate_limit_wait=2.0
     )
     capped = CatapultClient(
         emu.catapult_url,

@@ -181,8 +181,9 @@ def test_demo_runs_the_pulumi_cli_up_refresh_destroy_and_rejects_bad_numbers_unt
     assert len(world["subscriptions"]) == 1
     assert not json.loads((home / "emulator.run.json").read_text())["pid"]  # emulator stopped
 
-    # The seeds' last step: one SMS out from an imported number through Catapult, and one in,
-    # which the demo's receiver (the application's incomingMessageUrl) printed once it got it.
+    # The last step of Bandwidth's Hosted Messaging guide: one SMS out from an imported number
+    # through Catapult, and one in, which the demo's receiver (the application's
+    # incomingMessageUrl) printed once it got it.
     sent = {(m["direction"], m["from_number"], m["to_number"]) for m in world["messages"]}
     assert sent == {("out", "+19195550100", CUSTOMER), ("in", CUSTOMER, "+19195550100")}
     assert re.search(

@@ -87,6 +87,23 @@ def test_wheel_holds_the_package_its_typing_marker_and_the_license_only(dist: Pa
     assert not [n for n in names if re.search(r"(^|/)(tests|bench|scripts)/", n)]
 
 
+def test_the_index_page_describes_the_package_with_its_links_and_the_emulator_extra(
+    dist: Path,
+) -> None:
+    wheel = zipfile.ZipFile(wheel_of(dist))
+    [meta_name] = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    headers, _, description = wheel.read(meta_name).decode().partition("\n\n")
+    assert "Description-Content-Type: text/markdown" in headers
+    assert len(re.findall(r"^Project-URL: ", headers, re.M)) >= 2
+    assert "Provides-Extra: emulator" in headers
+    [werkzeug] = [ln for ln in headers.splitlines() if ln.startswith("Requires-Dist: werkzeug")]
+    assert 'extra == "emulator"' in werkzeug
+    # What a package index shows: the package, how to install it, a program; not this checkout.
+    assert description.startswith("# bw-pulumi")
+    assert "bw-pulumi[emulator]" in description and "from bw_pulumi import" in description
+    assert "scripts/" not in description and "](#" not in description
+
+
 @pytest.fixture
 def user_project(tmp_path: Path, dist: Path) -> Path:
     """A project outside the repository whose requirements name the built wheel."""
@@ -95,7 +112,8 @@ def user_project(tmp_path: Path, dist: Path) -> Path:
     (project / "Pulumi.yaml").write_text(
         "name: team-sms\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n"
     )
-    (project / "requirements.txt").write_text(f"bw-pulumi @ {wheel_of(dist).as_uri()}\n")
+    # The emulator is an extra: the team names it to run the program against it.
+    (project / "requirements.txt").write_text(f"bw-pulumi[emulator] @ {wheel_of(dist).as_uri()}\n")
     (project / "__main__.py").write_text(PROGRAM)
     return project
 

@@ -258,7 +258,8 @@ class CatapultBackend:
     # -- messages ------------------------------------------------------------------------
 
     def send_message(self, data: dict[str, Any]) -> Message:
-        """An outbound SMS must come from a number imported into Catapult (seeds' step 5)."""
+        """An outbound SMS must come from a number imported into Catapult (Bandwidth's Hosted
+        Messaging guide, step 5)."""
         sender, to, text = data.get("from"), data.get("to"), data.get("text")
         if not isinstance(sender, str) or not isinstance(to, str) or not _E164.match(to):
             raise invalid("from and to must be E.164 numbers.")
@@ -289,7 +290,7 @@ class CatapultBackend:
             return copy.deepcopy(message)
 
     def receive_sms(self, sender: str, to: str, text: str) -> InboundSms:
-        """Simulate an SMS to ``to``, delivered to the owning application (seeds' step 6)."""
+        """Simulate an SMS to ``to``, delivered to the owning application (the guide's step 6)."""
         with self.store.write() as world:
             number = _find_number(world, to)
             app = (
@@ -309,7 +310,7 @@ class CatapultBackend:
             )
             world.messages[message.message_id] = message
             method = str(app.fields.get("callbackHttpMethod") or "POST").upper()
-        # Catapult v1 message callback fields (seeds' steps 5-6).
+        # Catapult v1 message callback fields (the Hosted Messaging guide's steps 5-6).
         event = {
             "eventType": "sms",
             "direction": "in",
