@@ -28,6 +28,7 @@ from bw_pulumi.clients.dashboard import XML_HEADERS, DashboardClient
 from bw_pulumi.clients.dashboard_apps import DashboardAppsClient
 from bw_pulumi.clients.dashboard_dialect import DASHBOARD
 from bw_pulumi.clients.messaging import MessagingClient
+from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator import Accounts
 from bw_pulumi.emulator.oauth import TOKEN_PATH
 
@@ -42,6 +43,8 @@ DEMO_SITE_ID = "14"
 #: default, where imports that name no Location land (bandwidth-api-v2.md 3), so in Site 14 it
 #: would catch the Catapult demo's numbers, and their inbound messages, in the shared world.
 V2_SITE_NAME = "bw-pulumi demo (current platform)"
+#: The token endpoint's stack config key, as the provider reads it.
+OAUTH_URL_KEY = SETTINGS_KEYS["oauth_token_url"][0]
 #: Nothing listens there: the emulator records each order callback attempt as refused.
 DEMO_CALLBACK_URL = "http://127.0.0.1:9/bandwidth/callbacks"
 
@@ -150,7 +153,7 @@ def _v2_settings(base_url: str, project: str, message_url: str, site_id: str) ->
     plain = {
         "bandwidth:dashboardUrl": f"{base_url}/api",
         "bandwidth:messagingUrl": f"{base_url}/api/v2",
-        "bandwidth:oauthTokenUrl": base_url + TOKEN_PATH,
+        OAUTH_URL_KEY: base_url + TOKEN_PATH,
         "bandwidth:accountId": ACCOUNTS.account_id,
         "bandwidth:clientId": ACCOUNTS.client_id,
         **_project(project, message_url, site_id),
@@ -223,7 +226,7 @@ V2 = Platform(
     name="v2",
     stack="demo-v2",
     project_dir=REPO / "examples" / "hosted_messaging_v2",
-    url_keys=("bandwidth:dashboardUrl", "bandwidth:messagingUrl", "bandwidth:oauthTokenUrl"),
+    url_keys=("bandwidth:dashboardUrl", "bandwidth:messagingUrl", OAUTH_URL_KEY),
     default_numbers=("+19195550110", "+19195550111", "+19195550112"),
     settings=_v2_settings,
     site=_v2_site,
