@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.emulator.oauth import TOKEN_PATH
 
@@ -45,7 +46,7 @@ def v2_config(emu: Emulator, proxy: FaultProxy) -> dict[str, str]:
         "bandwidth:accountId": emu.account_id,
         "bandwidth:dashboardUrl": proxy.dashboard_url,
         "bandwidth:messagingUrl": proxy.base_url + "/api/v2",
-        "bandwidth:oauthTokenUrl": proxy.base_url + TOKEN_PATH,
+        SETTINGS_KEYS["oauth_token_url"][0]: proxy.base_url + TOKEN_PATH,
         "bandwidth:clientId": emu.client_id,
         "bandwidth:clientSecret": emu.client_secret,
     }

@@ -214,7 +214,7 @@ def configure(
     current: dict[str, Any] = json.loads(cli.quiet("config", "--json", "--stack", stack))
     if numbers is None and f"{project}:numbers" not in current:
         numbers = list(platform.default_numbers)
-    plain, secret = platform.settings(emu.base_url, project, message_url)
+    plain, secret = platform.settings(emu.base_url, project, message_url, platform.site(emu))
     if numbers is not None:
         plain[f"{project}:numbers"] = json.dumps(numbers)
     args = ["config", "set-all", "--stack", stack]

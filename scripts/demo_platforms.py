@@ -20,10 +20,15 @@ from typing import Any
 from demo_emulator import BackgroundEmulator
 from demo_messages import receiver, round_trip, round_trip_v2
 
+from bw_pulumi._http import Transport, id_from_location
 from bw_pulumi._numbers import to_e164
 from bw_pulumi._oauth import TokenSource
 from bw_pulumi.clients.catapult import CatapultClient
+from bw_pulumi.clients.dashboard import XML_HEADERS, DashboardClient
+from bw_pulumi.clients.dashboard_apps import DashboardAppsClient
+from bw_pulumi.clients.dashboard_dialect import DASHBOARD
 from bw_pulumi.clients.messaging import MessagingClient
+from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator import Accounts
 from bw_pulumi.emulator.oauth import TOKEN_PATH
 
@@ -32,8 +37,14 @@ __all__ = ["CATAPULT", "PLATFORMS", "V2", "Platform"]
 REPO = Path(__file__).resolve().parents[1]
 #: The emulator's well-known credentials (`python -m bw_pulumi.emulator` prints them).
 ACCOUNTS = Accounts()
-#: Both demos use the emulator's one Site.
+#: The Catapult demo imports into the emulator's own Site (no Location given).
 DEMO_SITE_ID = "14"
+#: The v2 demo's Location goes into a Site of its own: the first Location of a Site becomes its
+#: default, where imports that name no Location land (bandwidth-api-v2.md 3), so in Site 14 it
+#: would catch the Catapult demo's numbers, and their inbound messages, in the shared world.
+V2_SITE_NAME = "bw-pulumi demo (current platform)"
+#: The token endpoint's stack config key, as the provider reads it.
+OAUTH_URL_KEY = SETTINGS_KEYS["oauth_token_url"][0]
 #: Nothing listens there: the emulator records each order callback attempt as refused.
 DEMO_CALLBACK_URL = "http://127.0.0.1:9/bandwidth/callbacks"
 
@@ -51,8 +62,10 @@ class Platform:
     #: Provider config keys holding the emulator's URLs (a moved emulator needs --run-program).
     url_keys: tuple[str, ...]
     default_numbers: tuple[str, ...]
-    #: (emulator base URL, project name, inbound message URL) -> (plaintext, secret) config.
-    settings: Callable[[str, str, str], Settings]
+    #: (emulator base URL, project name, inbound message URL, site id) -> (plaintext, secret).
+    settings: Callable[[str, str, str, str], Settings]
+    #: The Site the stack uses, found (or made, as an account has its Sites before any stack).
+    site: Callable[[BackgroundEmulator], str]
     summary: Callable[[dict[str, Any]], list[str]]
     #: (emulator, receiver port, stack outputs) -> the "Messages" block's lines.
     messages: Callable[[BackgroundEmulator, int, dict[str, Any]], list[str]]
@@ -68,9 +81,9 @@ class Platform:
         return self.project_dir / f"Pulumi.{self.stack}.yaml"
 
 
-def _project(project: str, message_url: str) -> dict[str, str]:
+def _project(project: str, message_url: str, site_id: str) -> dict[str, str]:
     return {
-        f"{project}:siteId": DEMO_SITE_ID,
+        f"{project}:siteId": site_id,
         f"{project}:callbackUrl": DEMO_CALLBACK_URL,
         f"{project}:messageUrl": message_url,
     }
@@ -79,7 +92,7 @@ def _project(project: str, message_url: str) -> dict[str, str]:
 # -- Catapult (legacy accounts) ----------------------------------------------------------------
 
 
-def _catapult_settings(base_url: str, project: str, message_url: str) -> Settings:
+def _catapult_settings(base_url: str, project: str, message_url: str, site_id: str) -> Settings:
     plain = {
         "bandwidth:dashboardUrl": f"{base_url}/api",
         "bandwidth:catapultUrl": base_url,
@@ -87,7 +100,7 @@ def _catapult_settings(base_url: str, project: str, message_url: str) -> Setting
         "bandwidth:username": ACCOUNTS.username,
         "bandwidth:userId": ACCOUNTS.user_id,
         "bandwidth:apiToken": ACCOUNTS.api_token,
-        **_project(project, message_url),
+        **_project(project, message_url, site_id),
     }
     secret = {"bandwidth:password": ACCOUNTS.password, "bandwidth:apiSecret": ACCOUNTS.api_secret}
     return plain, secret
@@ -124,6 +137,7 @@ CATAPULT = Platform(
     url_keys=("bandwidth:dashboardUrl", "bandwidth:catapultUrl"),
     default_numbers=("+19195550100", "+19195550101", "+19195550102"),
     settings=_catapult_settings,
+    site=lambda emu: DEMO_SITE_ID,
     summary=_catapult_summary,
     messages=_catapult_messages,
     removes="the bindings, application, subscription, numbers",
@@ -133,18 +147,37 @@ CATAPULT = Platform(
 # -- the current platform (Messaging-V2, Locations, OAuth2) ------------------------------------
 
 
-def _v2_settings(base_url: str, project: str, message_url: str) -> Settings:
+def _v2_settings(base_url: str, project: str, message_url: str, site_id: str) -> Settings:
     # OAuth2 client credentials (bandwidth-api-v2.md 4), as current accounts use: the Dashboard
     # and Messaging APIs get bearer tokens; no Dashboard login, no Catapult user.
     plain = {
         "bandwidth:dashboardUrl": f"{base_url}/api",
         "bandwidth:messagingUrl": f"{base_url}/api/v2",
-        "bandwidth:oauthTokenUrl": base_url + TOKEN_PATH,
+        OAUTH_URL_KEY: base_url + TOKEN_PATH,
         "bandwidth:accountId": ACCOUNTS.account_id,
         "bandwidth:clientId": ACCOUNTS.client_id,
-        **_project(project, message_url),
+        **_project(project, message_url, site_id),
     }
     return plain, {"bandwidth:clientSecret": ACCOUNTS.client_secret}
+
+
+def _v2_site(emu: BackgroundEmulator) -> str:
+    """The id of the Site named :data:`V2_SITE_NAME`, made through the Dashboard API (OAuth2)
+    on the first run; later runs, and restarts on the same state file, find it."""
+    a = ACCOUNTS
+    tokens = TokenSource(emu.base_url + TOKEN_PATH, a.client_id, a.client_secret)
+    transport = Transport(f"{emu.base_url}/api", tokens, DASHBOARD)
+    client = DashboardClient(f"{emu.base_url}/api", a.account_id, "", "", transport=transport)
+    try:
+        for site in DashboardAppsClient(client).list_sites():
+            if site.name == V2_SITE_NAME:
+                return site.site_id
+        body = f"<Site><Name>{V2_SITE_NAME}</Name></Site>".encode()
+        path = f"/accounts/{a.account_id}/sites"
+        return id_from_location(transport.request("POST", path, data=body, headers=XML_HEADERS))
+    finally:
+        transport.close()
+        tokens.close()
 
 
 def _v2_summary(state: dict[str, Any]) -> list[str]:
@@ -193,9 +226,10 @@ V2 = Platform(
     name="v2",
     stack="demo-v2",
     project_dir=REPO / "examples" / "hosted_messaging_v2",
-    url_keys=("bandwidth:dashboardUrl", "bandwidth:messagingUrl", "bandwidth:oauthTokenUrl"),
+    url_keys=("bandwidth:dashboardUrl", "bandwidth:messagingUrl", OAUTH_URL_KEY),
     default_numbers=("+19195550110", "+19195550111", "+19195550112"),
     settings=_v2_settings,
+    site=_v2_site,
     summary=_v2_summary,
     messages=_v2_messages,
     removes="the numbers, Location, application, subscription",

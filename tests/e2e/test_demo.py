@@ -258,7 +258,10 @@ def test_a_failed_up_shows_pulumis_output_once_and_says_which_step_failed(
 
 
 def test_demo_platform_v2_runs_the_current_flagship_with_oauth_and_a_v2_message_each_way(
-    demo_env: dict[str, str], tmp_path: Path, v2_stack_config_file: Path
+    demo_env: dict[str, str],
+    tmp_path: Path,
+    v2_stack_config_file: Path,
+    stack_config_file: Path,
 ) -> None:
     home = Path(demo_env["BW_PULUMI_HOME"])
     up = run_demo(demo_env, "--platform", "v2", "--port", "0")
@@ -280,7 +283,10 @@ def test_demo_platform_v2_runs_the_current_flagship_with_oauth_and_a_v2_message_
     assert world["in_service"] == V2_NUMBERS
     [app] = world["dashboard_applications"]
     [peer] = world["sip_peers"]
-    assert (peer["site_id"], peer["application_id"]) == ("14", app["id"])
+    # In a Site of its own, so that its Location is not Site 14's default, where the Catapult
+    # demo's imports (which name no Location) land.
+    [site] = [s for s in world["sites"] if s["name"] == "bw-pulumi demo (current platform)"]
+    assert (peer["site_id"], peer["application_id"]) == (site["id"], app["id"])
     assert peer["sms"] is not None
     assert world["in_service_peers"] == {tn: peer["id"] for tn in V2_NUMBERS}
     assert len(world["subscriptions"]) == 1
@@ -318,6 +324,11 @@ def test_demo_platform_v2_runs_the_current_flagship_with_oauth_and_a_v2_message_
     ]
     assert bad.stdout == ""
 
+    # The Catapult demo beside it, in the same emulator world and backend: its own stack.
+    catapult = run_demo(demo_env)
+    assert catapult.stdout.count("Updating (demo)") == 1
+    assert re.search(r"^\s*\+ 5 created$", resources_summary(catapult.stdout), re.M)
+
     refresh = run_demo(demo_env, "--platform", "v2", "refresh")
     assert "Refreshing (demo-v2)" in refresh.stdout
     assert not re.findall(r"\[diff: [^\]]*\]", refresh.stdout)
@@ -326,7 +337,10 @@ def test_demo_platform_v2_runs_the_current_flagship_with_oauth_and_a_v2_message_
     destroy = run_demo(demo_env, "--platform", "v2", "destroy")
     assert re.search(r"^\s*- 6 deleted$", resources_summary(destroy.stdout), re.M)
     world = saved_world(home, tmp_path)
-    assert world["in_service"] == []
     assert world["sip_peers"] == []
     assert world["dashboard_applications"] == []
-    assert world["subscriptions"] == []
+    assert world["in_service_peers"] == {}
+    # Only the Catapult demo's objects remain.
+    assert world["in_service"] == DEMO_NUMBERS
+    assert len(world["applications"]) == len(world["subscriptions"]) == 1
+    assert len(world["phone_numbers"]) == 3
