@@ -180,15 +180,23 @@ def _phase(
     )
 
 
-def run_row(count: int, n: int, pacing: Pacing, log: Callable[[str], None] = print) -> Row:
-    """One emulator at Bandwidth's real budgets; ``count`` stacks up, then destroyed, at once."""
+def run_row(
+    count: int,
+    n: int,
+    pacing: Pacing,
+    log: Callable[[str], None] = print,
+    *,
+    shared: bool = True,
+) -> Row:
+    """One emulator at Bandwidth's real budgets; ``count`` stacks up, then destroyed, at once.
+    ``shared=False`` makes each provider process pace only itself (the comparison)."""
     with (
         tempfile.TemporaryDirectory(prefix="bw-many-") as tmp,
         EmulatorProcess(pacing.processing_s) as emu,
     ):
         root = Path(tmp)
         # The user's pacing directory, private to this run so no earlier run's budget counts.
-        env = {"BW_PULUMI_PACING_DIR": str(root / "pacing")}
+        env = {"BW_PULUMI_PACING_DIR": str(root / "pacing") if shared else "off"}
         stacks = _stacks(emu, root, count, n, env)
         emu.pace(pacing.latency_s * 1000, 1.0)
         up = _phase(emu, stacks, "up", n, pacing)
@@ -284,12 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--baseline", action="store_true", help="also time the stacks on a no-work provider"
     )
+    p.add_argument(
+        "--per-process-pacing",
+        action="store_true",
+        help="each provider paces only itself (BW_PULUMI_PACING_DIR=off): the comparison",
+    )
     args = p.parse_args(argv)
     pacing = Pacing(args.latency_ms / 1000, args.processing_seconds, 1.0)
     rows = []
     for count in [int(x) for x in args.stacks.split(",") if x.strip()]:
         print(f"{count} stacks x {args.numbers} numbers:", flush=True)
-        rows.append(run_row(count, args.numbers, pacing))
+        rows.append(run_row(count, args.numbers, pacing, shared=not args.per_process_pacing))
         if args.baseline:
             rows[-1].baseline_s = run_baseline(count, args.numbers)
         print(rows[-1].line(), flush=True)
