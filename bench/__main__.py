@@ -47,7 +47,8 @@ def _run_layouts(
     args: argparse.Namespace, pacing: Pacing, bin_dir: Path, log: Callable[[str], None]
 ) -> list[PhaseResult]:
     """Every size of each layout; with ``--skip-checkpoints`` also the engine without them;
-    then the plain-CLI sizes (bulk), then the baseline (a provider that does no work)."""
+    then the plain-CLI sizes (bulk), the current platform's flagship (v2), then the baseline
+    (a provider that does no work)."""
     rows: list[PhaseResult] = []
     for layout, sizes in (("bulk", args.sizes), ("per-number", args.per_number_sizes)):
         ns = _ints(sizes)
@@ -58,6 +59,8 @@ def _run_layouts(
             rows += run_size(max(ns), pacing, bin_dir, log, variant=Variant(layout, True))
     for n in _ints(args.cli_sizes):
         rows += run_size(n, pacing, bin_dir, log, variant=Variant(driver="cli"))
+    for n in _ints(args.v2_sizes):
+        rows += run_size(n, pacing, bin_dir, log, variant=Variant("v2"))
     for n in _ints(args.baseline_sizes):
         rows += run_size(n, pacing, bin_dir, log, variant=Variant("null"))
     return rows

@@ -29,6 +29,12 @@ def parser() -> argparse.ArgumentParser:
         "(comma-separated; empty skips them)",
     )
     p.add_argument(
+        "--v2-sizes",
+        default="1000",
+        help="numbers per stack of the current platform's flagship (examples/"
+        "hosted_messaging_v2: a Location, no per-number binding; comma-separated; empty skips)",
+    )
+    p.add_argument(
         "--baseline-sizes",
         default="1000",
         help="sizes also run on a provider that does no work, the same resource graph: what "

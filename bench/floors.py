@@ -25,6 +25,19 @@ the next page's cursor is in the previous page), over the ``T`` numbers the acco
   destroy = ceil(N/w)·L (Catapult DELETEs) + 2L + P + S(N, others) (removal order: resume
             look-up, POST; confirm out of service) + L (Subscription DELETE)   (the Application
             DELETE overlaps)
+
+The current platform's flagship (``v2``: examples/hosted_messaging_v2) has no per-number
+binding: its numbers take the messaging set-up of the Location they are imported into. Its
+floor has no N term but the in-service answers, and one token request (OAuth2 client
+credentials, once per provider process) before the first call:
+
+  up      = L (token) + L (Location POST) + 3L (LocationMessaging: read the Location's features,
+          enable SMS, assign the application) + 3L (order resume look-up, importTnChecker, POST)
+          + P + S(N, N + others)   (the Subscription and application POSTs overlap the Location)
+  refresh = L (token) + L + S(N, N + others)   (every read overlaps the order's)
+  destroy = L (token) + 2L + P + S(N, others) (removal order: resume look-up, POST; confirm)
+          + 2L (LocationMessaging: unassign, SMS off) + L (Location and application DELETEs
+          together)   (the Subscription DELETE overlaps)
 """
 
 from __future__ import annotations
@@ -42,6 +55,7 @@ __all__ = [
     "Pacing",
     "floor_seconds",
     "request_budget",
+    "v2_floor_seconds",
 ]
 
 #: The engine's dynamic-provider server runs 4 gRPC worker threads (pulumi.dynamic __main__).
@@ -52,6 +66,8 @@ IMPORTS_BURST = 800
 APPLICATIONS_PER_SECOND = 1.0
 #: The size the bulk request targets are set for.
 REQUESTS_N = 1000
+#: The v2 flagship's up and destroy request target at any N: no per-number requests.
+V2_REQUESTS = 60
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,8 @@ def floor_seconds(phase: str, n: int, p: Pacing, layout: str = "bulk") -> float:
     """The floor for ``phase`` ("up", "noop", "refresh", "destroy") with ``n`` numbers."""
     if layout == "null":  # the baseline makes no requests
         return 0.0
+    if layout == "v2":
+        return v2_floor_seconds(phase, n, p)
     lat = p.latency_s
     width = BULK_CONCURRENCY if layout == "bulk" else PROVIDER_CONCURRENCY
     if phase == "up":
@@ -97,12 +115,30 @@ def floor_seconds(phase: str, n: int, p: Pacing, layout: str = "bulk") -> float:
     raise ValueError(f"unknown phase {phase!r}")
 
 
+def v2_floor_seconds(phase: str, n: int, p: Pacing) -> float:
+    """The current platform's flagship: no per-number requests, one token per process."""
+    lat = p.latency_s
+    if phase == "up":
+        return 8 * lat + p.processing_s + in_service_seconds(n, n + p.others, lat)
+    if phase == "noop":
+        return 0.0
+    if phase == "refresh":
+        return 2 * lat + in_service_seconds(n, n + p.others, lat)
+    if phase == "destroy":
+        return 6 * lat + p.processing_s + in_service_seconds(n, p.others, lat)
+    raise ValueError(f"unknown phase {phase!r}")
+
+
 def request_budget(phase: str, n: int, layout: str = "bulk") -> float | None:
     """The request targets: bulk ``up`` <= 1.05N + 20 and ``refresh`` <= 20 at N = 1000 (in an
     account with 1000 other numbers); per-number keeps the earlier 2.2N + 20 and 2.2N + 10 at
     every N; a no-op ``up`` makes none. ``None`` where no target is set."""
     if phase == "noop":
         return 0.0
+    if layout == "v2":
+        # Nothing per number: a fixed count at any N (the set-up, the order's polls, the
+        # in-service pages), far under the Catapult flagship's N + 20.
+        return V2_REQUESTS if phase in ("up", "destroy") else None
     if layout == "bulk":
         if n != REQUESTS_N:
             return None

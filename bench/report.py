@@ -12,6 +12,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped]
 
 from .floors import Pacing, floor_seconds, request_budget
+from .report_v2 import v2_reports, v2_targets
 from .run import PhaseResult
 
 __all__ = ["check_targets", "machine", "table", "write_all"]
@@ -31,7 +32,9 @@ FORMULA = (
     "S(n, T) = min(ceil(n/16), 1 + ceil(T/500))L for in-service answers in an account of T "
     "numbers, burst 800 and rate 100/min x scale for number imports: up = 4L + P + "
     "S(N, N + others) + max((N-800)+/rate, ceil(N/w)L); refresh = L + S(N, N + others); "
-    "destroy = ceil(N/w)L + 3L + P + S(N, others); no-op up = 0"
+    "destroy = ceil(N/w)L + 3L + P + S(N, others); no-op up = 0. The v2 flagship (no per-number "
+    "binding; one OAuth2 token): up = 8L + P + S(N, N + others); refresh = 2L + S(N, N + others); "
+    "destroy = 6L + P + S(N, others)"
 )
 
 
@@ -69,6 +72,7 @@ def check_targets(
         "not run" if noop is None else f"{noop.wall_s}s, {noop.total_requests} requests",
     )
     _request_targets(main, add)
+    v2_targets(main, add)
     total = sum(r.total_requests for r in (*main, *polls))
     n429 = sum(r.status_429 for r in (*main, *polls))
     add(
@@ -84,6 +88,7 @@ def check_targets(
         f"max {max(rss)} MB" if rss else "not run",
     )
     _reports(main, add)
+    v2_reports(main, add)
     return checks
 
 
@@ -267,7 +272,7 @@ def chart(rows: Sequence[PhaseResult], pacing: Pacing, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
     for phase, color in (("up", "C0"), ("refresh", "C1"), ("destroy", "C2"), ("noop", "C3")):
         label = "no-op up" if phase == "noop" else phase
-        for layout, style in (("bulk", "o-"), ("per-number", "s:")):
+        for layout, style in (("bulk", "o-"), ("per-number", "s:"), ("v2", "^-.")):
             pts = sorted(
                 (r.n, r.wall_s)
                 for r in rows
@@ -293,7 +298,8 @@ def chart(rows: Sequence[PhaseResult], pacing: Pacing, path: Path) -> None:
         fontsize=9,
     )
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -36,6 +36,8 @@ ORDER_ROUTES = ("POST dashboard.imports.create", "POST dashboard.removals.create
 CALLBACK_URL = "http://127.0.0.1:9/bandwidth/callbacks"
 #: The other numbers of the account come from another area code than the stack's.
 OTHERS_AREA = "984"
+#: The emulator's one Site, where the v2 layout's Location goes.
+V2_SITE_ID = "14"
 
 
 @dataclass(frozen=True)
@@ -188,14 +190,17 @@ def _measure(
 def _stack(
     emu: EmulatorProcess, root: Path, bin_dir: Path, n: int, scale: float, variant: Variant
 ) -> _Stack:
+    v2 = variant.layout == "v2"
+    # The current platform's Location must be in an existing Site: the emulator's one, "14".
+    provider = emu.stack_config(oauth=v2)
     config = {
         "bw-bench:numbers": json.dumps(numbers(n)),
-        "bw-bench:siteId": "1001",
+        "bw-bench:siteId": V2_SITE_ID if v2 else "1001",
         "bw-bench:callbackUrl": CALLBACK_URL,
         "bw-bench:waitTimeout": "900",
-        **{k: v for k, v in emu.stack_config().items() if not k.endswith(("password", "Secret"))},
+        **{k: v for k, v in provider.items() if not k.endswith(("password", "Secret"))},
     }
-    secrets = {k: v for k, v in emu.stack_config().items() if k.endswith(("password", "Secret"))}
+    secrets = {k: v for k, v in provider.items() if k.endswith(("password", "Secret"))}
     # The provider process inherits the CLI's environment: it paces to the scaled budgets.
     env = {"BW_PULUMI_RATE_SCALE": str(scale)}
     if variant.layout == "null":  # its provider is pickled by reference to bench.null_provider

@@ -18,6 +18,7 @@ import psutil  # type: ignore[import-untyped]
 
 from bw_pulumi.config import SETTINGS_KEYS
 from bw_pulumi.emulator import Accounts, ControlClient
+from bw_pulumi.emulator.oauth import TOKEN_PATH
 from scripts import pulumi_offline as _offline
 
 __all__ = ["EmulatorProcess", "MemorySampler", "find_cli_bin_dir", "stack_env"]
@@ -86,8 +87,20 @@ class EmulatorProcess:
             scale=scale,
         )
 
-    def stack_config(self) -> dict[str, str]:
+    def stack_config(self, *, oauth: bool = False) -> dict[str, str]:
+        """Dashboard Basic + Catapult credentials; with ``oauth``, a current account's instead:
+        OAuth2 client credentials for the Dashboard and Messaging APIs, no Catapult user."""
         a = self.accounts
+        if oauth:
+            oauth_values = {
+                "account_id": a.account_id,
+                "dashboard_url": self.base_url + "/api",
+                "messaging_url": self.base_url + "/api/v2",
+                "oauth_token_url": self.base_url + TOKEN_PATH,
+                "client_id": a.client_id,
+                "client_secret": a.client_secret,
+            }
+            return {SETTINGS_KEYS[k][0]: v for k, v in oauth_values.items()}
         values = {
             "account_id": a.account_id,
             "username": a.username,

@@ -1,10 +1,12 @@
 """The fault soak (issue #15): the flagship project through the plain CLI, behind a fault proxy.
 
 Per seed: an emulator on 127.0.0.1 (in this process), a seeded random fault proxy in front of it
-(:mod:`bench.fault_proxy`), and a new stack of the repository's root project (``Pulumi.yaml``)
-driven with the plain ``pulumi`` CLI as a user types it, ``bandwidth:dashboardUrl`` and
-``bandwidth:catapultUrl`` pointing at the proxy: ``up``, ``refresh``, ``pulumi config set numbers``
-(one number added, one dropped) and ``up``, ``destroy``. A step that fails is run again, as a user
+(:mod:`bench.fault_proxy`), and a new stack of the repository's root project (``Pulumi.yaml``),
+or with ``--platform v2`` of the current platform's flagship (``examples/hosted_messaging_v2``,
+OAuth2; :mod:`bench.soak_v2`; the default ``both`` alternates, odd seeds Catapult), driven with
+the plain ``pulumi`` CLI as a user types it, every ``bandwidth:*Url`` pointing at the proxy:
+``up``, ``refresh``, ``pulumi config set numbers`` (one number added, one dropped) and ``up``,
+``destroy``. A step that fails is run again, as a user
 would, at most ``--max-reruns`` times. After each successful step the emulator is checked
 directly (never through the proxy); at the end its order history is replayed for duplicates.
 
@@ -41,6 +43,7 @@ from .soak_checks import Attempt, SeedResult, order_replay
 from .soak_cli import REPO
 from .soak_report import coverage, seed_line, table
 from .soak_seed import Options, run_seed
+from .soak_v2 import PLATFORMS
 
 __all__ = [
     "Attempt",
@@ -90,6 +93,13 @@ def parser() -> argparse.ArgumentParser:
         help="per-seed transcripts: every command, its output and the faults (default "
         "$BW_PULUMI_HOME/soak, else .bw-pulumi/soak)",
     )
+    p.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        default="both",
+        help="catapult: the root project (Catapult flagship); v2: examples/hosted_messaging_v2 "
+        "(Location, Messaging-V2, OAuth2); both (default): odd seeds catapult, even seeds v2",
+    )
     p.add_argument("--json", type=Path, help="also write the results here as JSON")
     return p
 
@@ -133,6 +143,7 @@ def _options(args: argparse.Namespace) -> Options:
         numbers=args.numbers,
         processing_seconds=args.processing_seconds,
         log_dir=args.log_dir,
+        platform=args.platform,
     )
 
 
@@ -212,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     say = _say
     say(
         f"soak: {args.seeds} seed(s) from {args.seed_start}, {args.fault_rate:.0%} of requests "
-        f"faulted ({', '.join(opts.kinds)}), up to {args.max_reruns} re-run(s) per step"
+        f"faulted ({', '.join(opts.kinds)}), up to {args.max_reruns} re-run(s) per step, "
+        f"platform {args.platform}"
     )
     started = time.monotonic()
     results = _run_seeds(args, opts, bin_dir, say)

@@ -43,6 +43,8 @@ class Attempt:
 @dataclass
 class SeedResult:
     seed: int
+    #: The stack the seed ran: ``catapult`` (the root project) or ``v2`` (hosted_messaging_v2).
+    platform: str = "catapult"
     seconds: float = 0.0
     requests: int = 0
     faults: dict[str, int] = field(default_factory=dict)
@@ -194,11 +196,21 @@ def check_holdings(
 
 
 def left_behind(state: dict[str, Any]) -> list[str]:
-    """Every object on the emulator after ``destroy``."""
+    """Every object on the emulator after ``destroy``, on both platforms (the emulator's own
+    Site is there from the start and stays)."""
     left = [f"subscription {s['id']}" for s in state["subscriptions"]]
     left += [f"application {a['id']}" for a in state["applications"]]
     left += [f"binding {n['id']} of {n['number']}" for n in state["phone_numbers"]]
     left += [f"{tn} in service" for tn in state["in_service"]]
+    left += [
+        f"Messaging-V2 application {a['id']} ({a['app_name']})"
+        for a in state.get("dashboard_applications", [])
+    ]
+    left += [f"Location {p['id']} ({p['name']})" for p in state.get("sip_peers", [])]
+    left += [
+        f"{tn} in Location {peer}"
+        for tn, peer in sorted((state.get("in_service_peers") or {}).items())
+    ]
     return left
 
 
@@ -207,6 +219,7 @@ _MASKS = (
     (re.compile(r"/(?:u-|a-|n-)[a-z0-9]+"), "/{id}"),
     (re.compile(r"/(?:%2B|\+)?1?\d{10}\b"), "/{tn}"),
     (re.compile(r"/accounts/\d+"), "/accounts/{id}"),
+    (re.compile(r"/sippeers/\d+"), "/sippeers/{id}"),
 )
 
 

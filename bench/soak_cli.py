@@ -56,9 +56,18 @@ class Run:
 
 
 class Cli:
-    """``pulumi`` in the repository root for one stack; every command goes to ``transcript``."""
+    """``pulumi`` in a project directory (default the repository root, the Catapult flagship)
+    for one stack; every command goes to ``transcript``."""
 
-    def __init__(self, bin_dir: Path, root: Path, stack: str, transcript: Callable[[str], None]):
+    def __init__(
+        self,
+        bin_dir: Path,
+        root: Path,
+        stack: str,
+        transcript: Callable[[str], None],
+        project: Path = REPO,
+    ):
+        self.project = project
         self.env = _offline.user_shell_env(bin_dir, root / "pulumi-home", PASSPHRASE)
         self.stack = stack
         self.transcript = transcript
@@ -69,7 +78,7 @@ class Cli:
         started = time.monotonic()
         proc = subprocess.Popen(
             ["pulumi", *args],
-            cwd=REPO,
+            cwd=self.project,
             env=self.env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -111,4 +120,4 @@ class Cli:
         return result
 
     def stack_file(self) -> Path:
-        return REPO / f"Pulumi.{self.stack}.yaml"
+        return self.project / f"Pulumi.{self.stack}.yaml"

@@ -49,7 +49,7 @@ def _row(label: str, results: Sequence[SeedResult]) -> list[str]:
 
 
 def table(results: Sequence[SeedResult]) -> str:
-    rows = [list(_COLUMNS)] + [_row(str(r.seed), [r]) for r in results]
+    rows = [list(_COLUMNS)] + [_row(f"{r.seed} {r.platform}", [r]) for r in results]
     rows.append(_row("total", results))
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
     return "\n".join(
@@ -74,7 +74,7 @@ def seed_line(r: SeedResult) -> str:
         if a.attempt > 1
     )
     return (
-        f"seed {r.seed}: {r.seconds:.0f} s, {r.requests} requests, "
+        f"seed {r.seed} ({r.platform}): {r.seconds:.0f} s, {r.requests} requests, "
         f"{sum(r.faults.values())} faults ({kinds or 'none'}); re-runs {r.reruns}"
         f"{f' ({reruns})' if reruns else ''}; left {len(r.left)}, duplicates "
         f"{len(r.duplicates)}, lost {len(r.lost)}, missing {len(r.missing)}, stray "

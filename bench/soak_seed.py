@@ -26,7 +26,8 @@ from .soak_checks import (
     request_pattern,
     settled,
 )
-from .soak_cli import Cli, Run
+from .soak_cli import REPO, Cli, Run
+from .soak_v2 import V2_PROJECT, V2_SECRET_KEYS, check_holdings_v2, seed_platform, v2_config
 
 __all__ = ["Options", "pick_numbers", "run_seed"]
 
@@ -44,6 +45,8 @@ class Options:
     numbers: int
     processing_seconds: float
     log_dir: Path
+    #: ``catapult``, ``v2`` or ``both`` (odd seeds Catapult, even seeds v2).
+    platform: str = "catapult"
 
 
 def pick_numbers(seed: int, count: int) -> tuple[list[str], list[str]]:
@@ -72,7 +75,7 @@ def _stack(cli: Cli) -> Iterator[Cli]:
 
 def run_seed(seed: int, opts: Options, bin_dir: Path, say: Callable[[str], None]) -> SeedResult:
     """One seed, start to end; an unexpected error is recorded as a problem of the seed."""
-    result = SeedResult(seed)
+    result = SeedResult(seed, platform=seed_platform(seed, opts.platform))
     started = time.monotonic()
     transcript: list[str] = []
     try:
@@ -101,7 +104,8 @@ def _run_seed(
         tempfile.TemporaryDirectory(prefix="bw-soak-") as tmp,
     ):
         stack = f"soak-{result.seed}-{os.urandom(3).hex()}"
-        cli = Cli(bin_dir, Path(tmp), stack, transcript.append)
+        project = V2_PROJECT if result.platform == "v2" else REPO
+        cli = Cli(bin_dir, Path(tmp), stack, transcript.append, project)
         try:
             _Steps(result, opts, emu, proxy, cli, say, transcript).run()
         finally:
@@ -133,16 +137,15 @@ class _Steps:
         cli, stack, result = self.cli, self.cli.stack, self.result
         with _stack(cli):
             config = {
-                **self.emu.stack_config(),
-                "bandwidth:dashboardUrl": self.proxy.dashboard_url,
-                "bandwidth:catapultUrl": self.proxy.catapult_url,
+                **self.provider_config(),
                 "numbers": _config_json(first),
                 "siteId": "14",
                 "callbackUrl": HOOK_URL,
                 "messageUrl": HOOK_URL,
             }
+            secret = SECRET_KEYS | V2_SECRET_KEYS
             flags = [
-                f"--{'secret' if key in SECRET_KEYS else 'plaintext'}={key}={value}"
+                f"--{'secret' if key in secret else 'plaintext'}={key}={value}"
                 for key, value in config.items()
             ]
             cli.ok("config", "set-all", "--stack", stack, *flags)
@@ -156,6 +159,16 @@ class _Steps:
             else:
                 result.left += left_behind(settled(self.emu, self.settle_limit))
             result.duplicates, result.redundant = order_replay(settled(self.emu, self.settle_limit))
+
+    def provider_config(self) -> dict[str, str]:
+        """The ``bandwidth:*`` config of the seed's platform, every URL through the proxy."""
+        if self.result.platform == "v2":
+            return v2_config(self.emu, self.proxy)
+        return {
+            **self.emu.stack_config(),
+            "bandwidth:dashboardUrl": self.proxy.dashboard_url,
+            "bandwidth:catapultUrl": self.proxy.catapult_url,
+        }
 
     def step(self, name: str, command: str, wanted: set[str] | None) -> bool:
         """Run ``pulumi <command>``, again after a failure (at most ``max_reruns`` times);
@@ -196,7 +209,8 @@ class _Steps:
         if wanted is None:
             result.left += left_behind(state)
             return
-        lost, missing, stray = check_holdings(state, self.cli.outputs(), wanted, name)
+        check = check_holdings_v2 if result.platform == "v2" else check_holdings
+        lost, missing, stray = check(state, self.cli.outputs(), wanted, name)
         result.lost += lost
         result.missing += missing
         result.stray += stray

@@ -120,7 +120,7 @@ class TokenSource:
         token = data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise BandwidthError(
-                "the token answer carries no access_token (check bandwidth:oauthTokenUrl)",
+                "the token answer carries no access_token (check bandwidth:oauthUrl)",
                 status=status,
                 method="POST",
                 path=urlsplit(self.token_url).path,

@@ -12,6 +12,7 @@ Both the poller and bulk per-number work pace their lines with :data:`PROGRESS_I
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ __all__ = [
     "CountProgress",
     "PollPolicy",
     "ProgressTicker",
+    "WaitCancelled",
     "WaitProgress",
     "WaitResult",
+    "cancel_waits",
     "format_duration",
     "format_seconds",
     "wait_for_status",
@@ -65,6 +68,25 @@ class PollPolicy:
 
 
 DEFAULT_POLICY = PollPolicy()
+
+#: Set once the engine cancels the operation (Ctrl-C): the native plugin's Cancel call. Waits
+#: sleep on it, so a pending order stops being polled at once and the step fails as resumable.
+#: Process-wide: the engine runs one plugin process per operation and ends it after Cancel.
+_CANCELLED = threading.Event()
+
+
+class WaitCancelled(OrderTimeout):
+    """The operation was cancelled while an order was pending; the next run resumes it."""
+
+
+def cancel_waits() -> None:
+    """Stop every wait in this process now (each raises :class:`WaitCancelled`)."""
+    _CANCELLED.set()
+
+
+def _cancellable_sleep(seconds: float) -> None:
+    if _CANCELLED.wait(seconds):
+        raise WaitCancelled("cancelled")
 
 
 @dataclass(frozen=True)
@@ -199,7 +221,7 @@ def wait_for_status(
     resume_hint: str = "",
     policy: PollPolicy = DEFAULT_POLICY,
     clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = _cancellable_sleep,
     progress: Callable[[WaitProgress[T]], None] | None = None,
     progress_every: float = PROGRESS_INTERVAL,
 ) -> WaitResult[T]:
@@ -209,7 +231,8 @@ def wait_for_status(
     could orphan numbers). ``NotFound`` is tolerated ``policy.not_found_checks`` times in a row,
     for reads that race the create. Raises :class:`OrderTimeout` carrying the last status.
     ``progress`` is told the state about every ``progress_every`` seconds while pending, and once
-    more (``done``) when the target is reached.
+    more (``done``) when the target is reached. :func:`cancel_waits` ends the wait with
+    :class:`WaitCancelled`, as resumable as a time-out.
     """
     ticker = ProgressTicker(progress_every, clock)
     deadline = ticker.start + timeout
@@ -239,7 +262,10 @@ def wait_for_status(
                 progress(WaitProgress(latest, last_status, ticker.elapsed(), polls))
             # Wake for the next line too: it reports a fresh status, about every interval.
             nap = min(nap, max(ticker.until_due(), policy.first_interval))
-        sleep(nap)
+        try:
+            sleep(nap)
+        except WaitCancelled:
+            raise _cancelled(what, last_status, resume_hint) from None
 
 
 def _reached(
@@ -259,6 +285,15 @@ def _timed_out(what: str, status: str, timeout: float, resume_hint: str) -> Orde
     """The error of a wait still pending at its deadline: nothing is lost, a re-run resumes."""
     return OrderTimeout(
         f"{what} is still {status} after {timeout:g} s (wait_timeout). "
+        f"Nothing was lost: {resume_hint or 'the next run resumes it'}",
+        status=status,
+    )
+
+
+def _cancelled(what: str, status: str, resume_hint: str) -> WaitCancelled:
+    """The error of a wait stopped by a cancel: nothing is lost, a re-run resumes."""
+    return WaitCancelled(
+        f"cancelled while {what} was still {status}. "
         f"Nothing was lost: {resume_hint or 'the next run resumes it'}",
         status=status,
     )

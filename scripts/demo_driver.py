@@ -5,8 +5,10 @@ It runs the real `pulumi` CLI on the repository's root project (``Pulumi.yaml``:
 stack ``demo``: `pulumi preview`, `pulumi up --yes`, `pulumi refresh --yes` or `pulumi destroy
 --yes` (plus ``--run-program`` when the emulator's URL differs from the one the last `up` saved),
 with Pulumi's own display streamed to the terminal. The stack config (``Pulumi.demo.yaml`` at the
-repository root) is set with `pulumi config set-all` (``--secret`` for the two secrets), after
-the arguments are checked.
+repository root) is set with `pulumi config set-all` (``--secret`` for the secrets), after
+the arguments are checked. ``--platform v2`` does the same for the current platform's flagship
+(``examples/hosted_messaging_v2``, from that directory, on the stack ``demo-v2``, OAuth2):
+:mod:`demo_platforms` holds what differs.
 
 Everything else lives under ``$BW_PULUMI_HOME`` (default ``.bw-pulumi/``): the emulator's state
 file, the file backend (``state/``) and a private ``PULUMI_HOME`` (``pulumi-home/``); later
@@ -29,23 +31,18 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 from demo_emulator import BackgroundEmulator, EmulatorError
-from demo_messages import RoundTripError, choose_port, receiver, round_trip
+from demo_messages import RoundTripError, choose_port
+from demo_platforms import PLATFORMS, Platform
 from pulumi_offline import find_cli_bin_dir
 
 from bw_pulumi._numbers import InvalidNumber, to_e164
-from bw_pulumi.clients.catapult import CatapultClient
+from bw_pulumi.errors import BandwidthError
 
 REPO = Path(__file__).resolve().parents[1]
-STACK = "demo"
-#: Protects only the emulator's well-known credentials in the demo stack's config and state.
+#: Protects only the emulator's well-known credentials in the demo stacks' config and state.
 PASSPHRASE = "bw-pulumi-demo"
-DEMO_NUMBERS = ("+19195550100", "+19195550101", "+19195550102")
-DEMO_SITE_ID = "14"
-#: Nothing listens there: the emulator records each order callback attempt as refused.
-DEMO_CALLBACK_URL = "http://127.0.0.1:9/bandwidth/callbacks"
 COMMANDS = ("up", "preview", "refresh", "destroy")
 LANGUAGE_HOST = "pulumi-language-python"
-URL_KEYS = ("bandwidth:dashboardUrl", "bandwidth:catapultUrl")
 #: Seconds for a `pulumi stack`/`pulumi config` command (no program, no provider).
 CONFIG_TIMEOUT_SECONDS = 120
 
@@ -63,8 +60,8 @@ def home() -> Path:
     return Path(os.environ.get("BW_PULUMI_HOME") or REPO / ".bw-pulumi").resolve()
 
 
-def project_name() -> str:
-    name: str = yaml.safe_load((REPO / "Pulumi.yaml").read_text())["name"]
+def project_name(platform: Platform) -> str:
+    name: str = yaml.safe_load((platform.project_dir / "Pulumi.yaml").read_text())["name"]
     return name
 
 
@@ -87,6 +84,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Run the hosted-messaging stack against a local Bandwidth emulator.",
     )
     p.add_argument("command", nargs="?", default="up", choices=COMMANDS)
+    p.add_argument(
+        "--platform",
+        choices=tuple(PLATFORMS),
+        default="catapult",
+        help="catapult: a legacy account's flagship (stack demo); v2: the current platform's "
+        "(Location, Messaging-V2 application, OAuth2; stack demo-v2)",
+    )
     p.add_argument(
         "--keep-emulator", action="store_true", help="leave the emulator running afterwards"
     )
@@ -148,9 +152,10 @@ def stack_env(root: Path) -> dict[str, str]:
 
 
 class Pulumi:
-    """`pulumi <args>` from the repository root, in the demo's environment."""
+    """`pulumi <args>` from the project directory ``cwd``, in the demo's environment."""
 
-    def __init__(self, root: Path, bin_dir: Path) -> None:
+    def __init__(self, root: Path, bin_dir: Path, cwd: Path = REPO) -> None:
+        self.cwd = cwd
         (root / "state").mkdir(parents=True, exist_ok=True)
         # The caller's PULUMI_* settings (another backend, a passphrase file, a runtime
         # virtualenv) must not leak into the demo stack; the project's Pulumi.yaml decides.
@@ -166,7 +171,7 @@ class Pulumi:
         """A bookkeeping command: its output only when it fails (then in the DemoError)."""
         proc = subprocess.run(
             [self.exe, *args],
-            cwd=REPO,
+            cwd=self.cwd,
             env=self.env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -181,7 +186,7 @@ class Pulumi:
 
     def live(self, *args: str) -> int:
         """A stack operation, its display going straight to the terminal; the exit code."""
-        proc = subprocess.Popen([self.exe, *args], cwd=REPO, env=self.env)
+        proc = subprocess.Popen([self.exe, *args], cwd=self.cwd, env=self.env)
         while True:
             try:
                 return proc.wait()
@@ -192,36 +197,27 @@ class Pulumi:
 
 
 def configure(
-    cli: Pulumi, emu: BackgroundEmulator, numbers: list[str] | None, message_url: str
+    cli: Pulumi,
+    platform: Platform,
+    emu: BackgroundEmulator,
+    numbers: list[str] | None,
+    message_url: str,
 ) -> dict[str, str]:
     """Select (or create) the stack and point it at the emulator; `numbers` when given or new;
-    inbound SMS to `message_url`.
+    inbound messages to `message_url`.
 
     Returns the plaintext values set.
     """
-    cli.quiet("stack", "select", "--create", STACK)
-    project = project_name()
-    current: dict[str, Any] = json.loads(cli.quiet("config", "--json", "--stack", STACK))
+    stack = platform.stack
+    cli.quiet("stack", "select", "--create", stack)
+    project = project_name(platform)
+    current: dict[str, Any] = json.loads(cli.quiet("config", "--json", "--stack", stack))
     if numbers is None and f"{project}:numbers" not in current:
-        numbers = list(DEMO_NUMBERS)
-    plain = {
-        "bandwidth:dashboardUrl": f"{emu.base_url}/api",
-        "bandwidth:catapultUrl": emu.base_url,
-        "bandwidth:accountId": "9900000",
-        "bandwidth:username": "emulator-user",
-        "bandwidth:userId": "u-emulatoruser0000000000000",
-        "bandwidth:apiToken": "t-emulatortoken00000000000",
-        f"{project}:siteId": DEMO_SITE_ID,
-        f"{project}:callbackUrl": DEMO_CALLBACK_URL,
-        f"{project}:messageUrl": message_url,
-    }
+        numbers = list(platform.default_numbers)
+    plain, secret = platform.settings(emu.base_url, project, message_url)
     if numbers is not None:
         plain[f"{project}:numbers"] = json.dumps(numbers)
-    secret = {
-        "bandwidth:password": "emulator-password",
-        "bandwidth:apiSecret": "emulator-secret",
-    }
-    args = ["config", "set-all", "--stack", STACK]
+    args = ["config", "set-all", "--stack", stack]
     for key, value in plain.items():
         args += ["--plaintext", f"{key}={value}"]
     for key, value in secret.items():
@@ -230,28 +226,28 @@ def configure(
     return plain
 
 
-def urls_changed(cli: Pulumi, config: dict[str, str]) -> bool:
+def urls_changed(cli: Pulumi, platform: Platform, config: dict[str, str]) -> bool:
     """Whether the provider config the last `up` saved in the state names other URLs.
 
     `refresh` and `destroy` use that saved copy unless they run the program, so a demo whose
     emulator moved to another port must pass `--run-program` (which, as a side effect, makes
     refresh show `[diff: ...]` for inputs the providers normalize: only when needed, then).
     """
-    exported: dict[str, Any] = json.loads(cli.quiet("stack", "export", "--stack", STACK))
+    exported: dict[str, Any] = json.loads(cli.quiet("stack", "export", "--stack", platform.stack))
     resources = (exported.get("deployment") or {}).get("resources") or []
     for resource in resources:
         if resource.get("type") != "pulumi:providers:pulumi-python":
             continue
         saved = resource.get("inputs") or {}
-        for key in URL_KEYS:
+        for key in platform.url_keys:
             if saved.get(key) not in (None, config[key]):
                 return True
     return False
 
 
-def operation(command: str, *, run_program: bool) -> list[str]:
+def operation(command: str, stack: str, *, run_program: bool) -> list[str]:
     """The `pulumi` arguments of a demo command."""
-    args = [command, "--stack", STACK]
+    args = [command, "--stack", stack]
     if command != "preview":
         args.append("--yes")
     if run_program and command in ("refresh", "destroy"):
@@ -262,31 +258,18 @@ def operation(command: str, *, run_program: bool) -> list[str]:
 # -- what the user reads at the end ------------------------------------------------------------
 
 
-def print_emulator_summary(emu: BackgroundEmulator) -> None:
-    state = emu.state()
-    bound = {n["number"]: n.get("application_id") for n in state["phone_numbers"]}
+def print_emulator_summary(platform: Platform, emu: BackgroundEmulator) -> None:
     say(f"Emulator at {emu.base_url} (state file {emu.state_file}):")
-    say(f"  numbers in service: {', '.join(state['in_service']) or 'none'}")
-    say(
-        "  numbers bound to applications: "
-        + (", ".join(f"{n} -> {a}" for n, a in sorted(bound.items())) or "none")
-    )
-    apps, subs = len(state["applications"]), len(state["subscriptions"])
-    say(f"  applications: {apps}, subscriptions: {subs}")
+    for line in platform.summary(emu.state()):
+        say(line)
 
 
-def message_round_trip(emu: BackgroundEmulator, port: int) -> None:
-    """One SMS out from the first imported number, one in to it, as Bandwidth's Hosted
-    Messaging guide ends."""
-    numbers = sorted(n["number"] for n in emu.state()["phone_numbers"])
-    if not numbers:
-        return
-    client = CatapultClient(
-        emu.base_url, "u-emulatoruser0000000000000", "t-emulatortoken00000000000", "emulator-secret"
-    )
-    with receiver(port) as inbox:
-        lines = round_trip(client, emu.base_url, inbox, numbers[0])
-    say("\nMessages (Catapult /messages out, the application's incomingMessageUrl in):")
+def message_round_trip(cli: Pulumi, platform: Platform, emu: BackgroundEmulator, port: int) -> None:
+    """The platform's message out and message in, as Bandwidth's Hosted Messaging guide ends."""
+    outputs = json.loads(cli.quiet("stack", "output", "--json", "--stack", platform.stack))
+    lines = platform.messages(emu, port, outputs)
+    if lines:
+        say()
     for line in lines:
         say(line)
 
@@ -299,25 +282,28 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def next_steps(root: Path, bin_dir: Path, command: str) -> None:
-    demo = "scripts/demo"
+def next_steps(root: Path, bin_dir: Path, platform: Platform, command: str) -> None:
+    demo = platform.command
     say("\nNext:")
-    start_over = f"rm -rf {shlex.quote(shown(root))} Pulumi.{STACK}.yaml"
+    start_over = (
+        f"rm -rf {shlex.quote(shown(root))} {shlex.quote(shown(platform.stack_config_file))}"
+    )
     if command == "destroy":
         say(f"  {demo}              # create everything again")
         say(f"  Start over: {start_over}")
     else:
         say(f"  {demo} refresh      # read every object back from the emulator; shows drift")
         say(f"  {demo}              # up again (no changes unless something drifted)")
-        say(f"  {demo} destroy      # remove the bindings, application, subscription, numbers")
+        say(f"  {demo} destroy      # remove {platform.removes}")
         say(f"  Start over: {demo} destroy, then {start_over}")
-    say("\nRun pulumi by hand on the same stack, from the repository root:")
+    where = "the repository root" if platform.project_dir == REPO else "its project directory"
+    say(f"\nRun pulumi by hand on the same stack, from {where}:")
     bin_quoted = re.sub(r'([\\"$`])', r"\\\1", str(bin_dir))  # inside "...", $PATH expands
     say(f'  export PATH="{bin_quoted}{os.pathsep}$PATH"')
     for key, value in stack_env(root).items():
         say(f"  export {key}={shlex.quote(value)}")
-    say(f"  cd {shlex.quote(str(REPO))}")
-    say(f"  pulumi stack output --stack {STACK}")
+    say(f"  cd {shlex.quote(str(platform.project_dir))}")
+    say(f"  pulumi stack output --stack {platform.stack}")
     say(f"  # up, refresh, destroy need the emulator running: {demo} --keep-emulator leaves it")
     say("  # (after the emulator changed ports, refresh and destroy need --run-program)")
 
@@ -325,25 +311,34 @@ def next_steps(root: Path, bin_dir: Path, command: str) -> None:
 # -- main --------------------------------------------------------------------------------------
 
 
+def stack_operation(
+    cli: Pulumi, platform: Platform, command: str, config: dict[str, str], root: Path
+) -> int:
+    """`pulumi <command>` on the demo stack, its display streamed; the exit code."""
+    run_program = command in ("refresh", "destroy") and urls_changed(cli, platform, config)
+    if run_program:
+        say(
+            "scripts/demo: the emulator's URL changed since the last `up`: "
+            "--run-program gives the providers the new one"
+        )
+    pulumi_args = operation(command, platform.stack, run_program=run_program)
+    say(f"scripts/demo: pulumi {' '.join(pulumi_args)}  (backend {root / 'state'})\n")
+    return cli.live(*pulumi_args)
+
+
 def run(args: argparse.Namespace, numbers: list[str] | None) -> int:
+    platform = PLATFORMS[args.platform]
     root = home()
     bin_dir = cli_bin_dir()
     emu = BackgroundEmulator(root).ensure_running(args.port)
     how = "reusing the running" if emu.reused else "started the"
     say(f"scripts/demo: {how} emulator at {emu.base_url} (log {emu.log_file})")
     try:
-        cli = Pulumi(root, bin_dir)
+        cli = Pulumi(root, bin_dir, platform.project_dir)
         sms_port = choose_port(root)
-        config = configure(cli, emu, numbers, f"http://127.0.0.1:{sms_port}/bandwidth/sms")
-        run_program = args.command in ("refresh", "destroy") and urls_changed(cli, config)
-        if run_program:
-            say(
-                "scripts/demo: the emulator's URL changed since the last `up`: "
-                "--run-program gives the providers the new one"
-            )
-        pulumi_args = operation(args.command, run_program=run_program)
-        say(f"scripts/demo: pulumi {' '.join(pulumi_args)}  (backend {root / 'state'})\n")
-        code = cli.live(*pulumi_args)
+        message_url = f"http://127.0.0.1:{sms_port}/bandwidth/sms"
+        config = configure(cli, platform, emu, numbers, message_url)
+        code = stack_operation(cli, platform, args.command, config, root)
         if code != 0:
             print(
                 f"scripts/demo: `pulumi {args.command}` failed (exit {code}); "
@@ -353,10 +348,10 @@ def run(args: argparse.Namespace, numbers: list[str] | None) -> int:
             )
             return 1
         say()
-        print_emulator_summary(emu)
+        print_emulator_summary(platform, emu)
         if args.command == "up":
-            message_round_trip(emu, sms_port)
-        next_steps(root, bin_dir, args.command)
+            message_round_trip(cli, platform, emu, sms_port)
+        next_steps(root, bin_dir, platform, args.command)
     finally:
         if args.keep_emulator:
             say(f"\nThe emulator keeps running (pid {emu.pid}, {emu.base_url}).")
@@ -371,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Checked before anything is started or written: a bad value never reaches the stack.
         numbers = parse_numbers(args.numbers)
         return run(args, numbers)
-    except (DemoError, EmulatorError, RoundTripError) as exc:
+    except (DemoError, EmulatorError, RoundTripError, BandwidthError) as exc:
         print(f"scripts/demo: {exc}", file=sys.stderr, flush=True)
         return 1
 

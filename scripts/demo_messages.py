@@ -5,6 +5,11 @@ After `up`, one message is sent from the first imported number through Catapult'
 ``POST /messages`` (which only accepts a number bound to an application), and one inbound SMS
 is simulated through the emulator's control API: the emulator delivers it to the application's
 ``incomingMessageUrl``, which points at a small receiver this module runs on 127.0.0.1.
+
+On the current platform (:func:`round_trip_v2`) the message goes out through the Messages API v2
+(202), its ``message-delivered`` status and the inbound ``message-received`` arrive as JSON
+webhooks (bandwidth-api-v2.md 4) at the Messaging-V2 application's outbound and inbound callback
+URLs, the same receiver, read with :func:`bw_pulumi.clients.messaging.parse_webhook`.
 """
 
 from __future__ import annotations
@@ -15,17 +20,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from bw_pulumi.clients.catapult import CatapultClient
+from bw_pulumi.clients.messaging import MessageEvent, MessagingClient, WebhookError, parse_webhook
 
-__all__ = ["CUSTOMER", "Inbox", "choose_port", "receiver", "round_trip"]
+__all__ = ["CUSTOMER", "Inbox", "choose_port", "receiver", "round_trip", "round_trip_v2"]
+
+T = TypeVar("T")
 
 #: The other party of the demo's conversation (a number outside the account).
 CUSTOMER = "+19195550199"
@@ -33,6 +41,8 @@ DEFAULT_PORT = 8081
 PATH = "/bandwidth/sms"
 #: Bound on waiting for the emulator's delivery of the inbound message.
 DELIVERY_TIMEOUT_SECONDS = 15.0
+SENT_TEXT = "Hello from bw-pulumi: hosted messaging works"
+REPLY_TEXT = "Got it, thanks!"
 
 
 class RoundTripError(RuntimeError):
@@ -41,23 +51,45 @@ class RoundTripError(RuntimeError):
 
 @dataclass
 class Inbox:
-    """Inbound-message events the receiver got, each as the flat fields Catapult sent."""
+    """Callbacks the receiver got: each as the flat fields Catapult sent, and each POST body
+    as it came (the current platform's JSON webhooks)."""
 
     url: str
     events: list[dict[str, Any]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
-    def wait_for(self, text: str, timeout: float) -> dict[str, Any] | None:
+    def wait_until(self, find: Callable[[Inbox], T | None], timeout: float) -> T | None:
+        """The first non-None answer of ``find`` as callbacks arrive, or None at the timeout."""
         deadline = time.monotonic() + timeout
         with self.arrived:
             while True:
-                for event in self.events:
-                    if event.get("text") == text:
-                        return event
+                found = find(self)
+                if found is not None:
+                    return found
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return None
                 self.arrived.wait(left)
+
+    def wait_for(self, text: str, timeout: float) -> dict[str, Any] | None:
+        return self.wait_until(
+            lambda inbox: next((e for e in inbox.events if e.get("text") == text), None), timeout
+        )
+
+    def webhook_event(
+        self, kind: str, match: Callable[[MessageEvent], bool]
+    ) -> MessageEvent | None:
+        """The first ``kind`` event in the JSON webhooks so far that ``match`` accepts."""
+        for body in self.bodies:
+            try:
+                events = parse_webhook(body)
+            except WebhookError:
+                continue  # not a v2 webhook (a Catapult callback or an order notification)
+            for event in events:
+                if event.type == kind and match(event):
+                    return event
+        return None
 
 
 def _port_free(port: int) -> bool:
@@ -96,9 +128,11 @@ def receiver(port: int) -> Iterator[Inbox]:
     inbox = Inbox(url=f"http://127.0.0.1:{port}{PATH}")
 
     class Handler(BaseHTTPRequestHandler):
-        def _record(self, event: dict[str, Any]) -> None:
+        def _record(self, event: dict[str, Any], body: bytes = b"") -> None:
             with inbox.arrived:
                 inbox.events.append(event)
+                if body:
+                    inbox.bodies.append(body)
                 inbox.arrived.notify_all()
             self.send_response(200)
             self.send_header("Content-Length", "0")
@@ -113,7 +147,7 @@ def receiver(port: int) -> Iterator[Inbox]:
                 event = json.loads(body or b"{}")
             except ValueError:
                 event = {"body": body.decode(errors="replace")}
-            self._record(event if isinstance(event, dict) else {"body": event})
+            self._record(event if isinstance(event, dict) else {"body": event}, body)
 
         def log_message(self, format: str, *args: Any) -> None:
             return None
@@ -146,10 +180,10 @@ def _simulate_inbound(base_url: str, sender: str, to: str, text: str) -> None:
 
 def round_trip(client: CatapultClient, base_url: str, inbox: Inbox, number: str) -> list[str]:
     """Send one SMS from ``number`` and receive one at it; the lines to show the user."""
-    sent_text = "Hello from bw-pulumi: hosted messaging works"
+    sent_text = SENT_TEXT
     message_id = client.send_message(number, CUSTOMER, sent_text)
     lines = [f"  sent     {number} -> {CUSTOMER}: {sent_text!r} (Catapult message {message_id})"]
-    reply = "Got it, thanks!"
+    reply = REPLY_TEXT
     _simulate_inbound(base_url, CUSTOMER, number, reply)
     event = inbox.wait_for(reply, DELIVERY_TIMEOUT_SECONDS)
     if event is None:
@@ -160,5 +194,49 @@ def round_trip(client: CatapultClient, base_url: str, inbox: Inbox, number: str)
     lines.append(
         f"  received {event.get('from')} -> {event.get('to')}: {reply!r} "
         f"(delivered to the application's incomingMessageUrl {inbox.url})"
+    )
+    return lines
+
+
+def round_trip_v2(
+    client: MessagingClient, application_id: str, base_url: str, inbox: Inbox, number: str
+) -> list[str]:
+    """Send one message from ``number`` through the Messages API v2 and receive one at it,
+    both confirmed by the webhooks the receiver got; the lines to show the user."""
+    sent = client.send_message(application_id, CUSTOMER, number, SENT_TEXT)
+    lines = [
+        f"  sent     {number} -> {CUSTOMER}: {SENT_TEXT!r} "
+        f"(Messages API v2 message {sent.message_id}, 202 Accepted)"
+    ]
+    delivered = inbox.wait_until(
+        lambda i: i.webhook_event(
+            "message-delivered", lambda e: e.message.message_id == sent.message_id
+        ),
+        DELIVERY_TIMEOUT_SECONDS,
+    )
+    if delivered is None:
+        raise RoundTripError(
+            f"no message-delivered webhook reached {inbox.url} within "
+            f"{DELIVERY_TIMEOUT_SECONDS:.0f} s: check the application's outboundCallbackUrl "
+            "(pulumi stack output application_id)"
+        )
+    lines.append(
+        f"  status   message-delivered to {delivered.to} "
+        f"(JSON webhook to the application's outboundCallbackUrl {inbox.url})"
+    )
+    _simulate_inbound(base_url, CUSTOMER, number, REPLY_TEXT)
+    received = inbox.wait_until(
+        lambda i: i.webhook_event("message-received", lambda e: e.message.text == REPLY_TEXT),
+        DELIVERY_TIMEOUT_SECONDS,
+    )
+    if received is None:
+        raise RoundTripError(
+            f"no message-received webhook reached {inbox.url} within "
+            f"{DELIVERY_TIMEOUT_SECONDS:.0f} s: check the application's inboundCallbackUrl "
+            "(pulumi stack output application_id)"
+        )
+    lines.append(
+        f"  received {received.message.from_} -> {received.to}: {REPLY_TEXT!r} "
+        f"(message-received, JSON webhook to the application's inboundCallbackUrl {inbox.url})"
     )
     return lines

@@ -86,7 +86,7 @@ def oauth_settings(server: ReplayServer, secret: str = CLIENT_SECRET) -> Setting
             "bandwidth:dashboardUrl": server.url + "/api",
             "bandwidth:clientId": CLIENT_ID,
             "bandwidth:clientSecret": secret,
-            "bandwidth:oauthTokenUrl": server.url + TOKEN_PATH,
+            "bandwidth:oauthUrl": server.url + TOKEN_PATH,
         },
         env={},
     )
@@ -206,7 +206,7 @@ def test_the_pickled_provider_holds_neither_the_client_secret_nor_the_token(
         "bandwidth:dashboardUrl": server.url + "/api",
         "bandwidth:clientId": CLIENT_ID,
         "bandwidth:clientSecret": CLIENT_SECRET,
-        "bandwidth:oauthTokenUrl": server.url + TOKEN_PATH,
+        "bandwidth:oauthUrl": server.url + TOKEN_PATH,
     }
     provider.configure(ConfigureRequest(Config(config, "bw-pulumi-tests")))
     provider.dashboard().list_subscriptions()  # a token now exists in this process

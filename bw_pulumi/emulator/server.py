@@ -42,7 +42,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "client_id": ("bandwidth:clientId", "BANDWIDTH_CLIENT_ID"),
     "client_secret": ("bandwidth:clientSecret", "BANDWIDTH_CLIENT_SECRET"),
     "messaging_url": ("bandwidth:messagingUrl", "BANDWIDTH_MESSAGING_URL"),
-    "oauth_token_url": ("bandwidth:oauthTokenUrl", "BANDWIDTH_OAUTH_TOKEN_URL"),
+    "oauth_token_url": ("bandwidth:oauthUrl", "BANDWIDTH_OAUTH_URL"),
 }
 
 

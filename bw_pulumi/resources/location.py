@@ -35,6 +35,8 @@ _REPLACE = ("site_id", "peer_name", "is_default_peer")
 class LocationProvider(BaseProvider):
     """SIP peer CRUD. See :class:`Location`."""
 
+    apis = ("dashboard",)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()

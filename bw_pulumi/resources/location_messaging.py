@@ -47,6 +47,8 @@ _OUTPUTS = (_SMS_ON, *_MINE)
 class LocationMessagingProvider(BaseProvider):
     """Messaging set-up of a Location. See :class:`LocationMessaging`."""
 
+    apis = ("dashboard",)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         failures = Failures()

@@ -39,6 +39,8 @@ def _sorted(value: Any) -> Any:
 class MessagingApplicationProvider(BaseProvider):
     """Messaging-V2 application CRUD. See :class:`MessagingApplication`."""
 
+    apis = ("dashboard",)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = check_inputs(news)
         return CheckResult(inputs, list(failures))

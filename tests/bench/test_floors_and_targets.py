@@ -161,3 +161,51 @@ def test_the_baseline_provider_answers_from_its_inputs() -> None:
     assert provider.diff(made.id, made.outs, {"telephone_numbers": ["9195550100"]}).changes
     assert not provider.diff(made.id, made.outs, dict(made.outs)).changes
     assert callable(program("null"))
+
+
+def test_the_v2_floor_has_no_per_number_term_and_is_far_under_the_catapult_flagships() -> None:
+    alone = Pacing(0.02, 2.0, 10.0, others=0)
+    for phase in ("up", "destroy"):
+        at_10 = floor_seconds(phase, 10, alone, "v2")
+        at_5000 = floor_seconds(phase, 5000, alone, "v2")
+        # Only the in-service pages grow with N (1 + ceil(N/500) GETs at most).
+        assert at_5000 - at_10 <= (1 + 5000 / 500) * 0.02 + 1e-9
+    up = floor_seconds("up", 1000, PACING, "v2")
+    assert up == pytest.approx(8 * 0.02 + 2.0 + 5 * 0.02)
+    assert up < floor_seconds("up", 1000, PACING, "bulk") / 5
+    assert floor_seconds("noop", 1000, PACING, "v2") == 0
+    assert request_budget("up", 5000, "v2") == request_budget("destroy", 10, "v2") == 60
+    assert callable(program("v2"))
+
+
+def test_v2_rows_are_judged_on_time_and_requests_and_compared_with_the_catapult_flagship() -> None:
+    up_floor = floor_seconds("up", 1000, PACING, "v2")
+    destroy_floor = floor_seconds("destroy", 1000, PACING, "v2")
+    rows = [
+        _row("up", 20.0, 1030),
+        _row("up", round(up_floor * 1.2 + 1.9, 2), 31, layout="v2"),
+        _row("destroy", round(destroy_floor * 1.2 + 1.0, 2), 22, layout="v2"),
+    ]
+    checks = {c["target"]: c for c in check_targets(rows, [])}
+    v2 = {k: c["result"] for k, c in checks.items() if k.startswith("v2 ")}
+    assert v2 == {
+        "v2 up wall time <= 1.2x floor + 2 s (engine) at N=1000": "PASS",
+        "v2 destroy wall time <= 1.2x floor + 2 s (engine) at N=1000": "PASS",
+        "v2 up requests <= 60 at N=1000 (nothing per number)": "PASS",
+        "v2 destroy requests <= 60 at N=1000 (nothing per number)": "PASS",
+    }
+    compare = checks["Catapult flagship (bulk) -> v2 flagship at N=1000"]
+    assert compare["result"] == "INFO"
+    assert compare["detail"] == f"up 20.0s/1030 req -> {rows[1].wall_s}s/31 req"
+
+    # Something per number (a binding each) or an engine-sized stall fails them.
+    rows[1] = _row("up", round(up_floor * 1.2 + 2.1, 2), 1031, layout="v2")
+    checks = {c["target"]: c["result"] for c in check_targets(rows, [])}
+    assert checks["v2 up wall time <= 1.2x floor + 2 s (engine) at N=1000"] == "FAIL"
+    assert checks["v2 up requests <= 60 at N=1000 (nothing per number)"] == "FAIL"
+    assert checks["v2 destroy requests <= 60 at N=1000 (nothing per number)"] == "PASS"
+
+
+def test_v2_targets_are_skipped_when_no_v2_row_ran() -> None:
+    checks = {c["target"]: c["result"] for c in check_targets([_row("up", 16.0, 1021)], [])}
+    assert {v for k, v in checks.items() if k.startswith("v2 ")} == {"SKIP"}

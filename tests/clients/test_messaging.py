@@ -143,7 +143,7 @@ def test_messaging_uses_the_dashboards_oauth_token(server: ReplayServer) -> None
             "bandwidth:accountId": ACC,
             "bandwidth:clientId": "c",
             "bandwidth:clientSecret": "s",
-            "bandwidth:oauthTokenUrl": server.url + "/api/v1/oauth2/token",
+            "bandwidth:oauthUrl": server.url + "/api/v1/oauth2/token",
             "bandwidth:messagingUrl": server.url + "/api/v2",
         },
         env={},

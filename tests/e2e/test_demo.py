@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml  # type: ignore[import-untyped]
 from engine import REPO
 
 from bw_pulumi.emulator import Emulator
@@ -30,6 +31,9 @@ CUSTOMER = "+19195550199"  # the demo conversation's other party
 DEMO_NUMBERS = ["9195550100", "9195550101", "9195550102"]
 #: The stack config file `pulumi config set` writes: the project's, beside the root Pulumi.yaml.
 STACK_CONFIG = REPO / "Pulumi.demo.yaml"
+#: `--platform v2`'s: its stack `demo-v2` of the project in examples/hosted_messaging_v2.
+V2_STACK_CONFIG = REPO / "examples" / "hosted_messaging_v2" / "Pulumi.demo-v2.yaml"
+V2_NUMBERS = ["9195550110", "9195550111", "9195550112"]
 #: Lines scripts/setup (run first by scripts/demo) writes to stderr on every run.
 SETUP_PREFIXES = ("setup: ", "install-pulumi: ")
 
@@ -49,6 +53,18 @@ def user_shell(**extra: str) -> dict[str, str]:
     return {**env, "PATH": os.pathsep.join(path), **extra}
 
 
+def _fresh(path: Path) -> Iterator[Path]:
+    saved = path.read_bytes() if path.exists() else None
+    path.unlink(missing_ok=True)
+    try:
+        yield path
+    finally:
+        if saved is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(saved)
+
+
 @pytest.fixture
 def stack_config_file() -> Iterator[Path]:
     """No `Pulumi.demo.yaml` at the start (a fresh clone); the developer's own is given back.
@@ -56,15 +72,13 @@ def stack_config_file() -> Iterator[Path]:
     It lives in the project directory, not in `$BW_PULUMI_HOME`, so the tests share it with a
     developer's `scripts/demo` runs (and with each other: they run one at a time).
     """
-    saved = STACK_CONFIG.read_bytes() if STACK_CONFIG.exists() else None
-    STACK_CONFIG.unlink(missing_ok=True)
-    try:
-        yield STACK_CONFIG
-    finally:
-        if saved is None:
-            STACK_CONFIG.unlink(missing_ok=True)
-        else:
-            STACK_CONFIG.write_bytes(saved)
+    yield from _fresh(STACK_CONFIG)
+
+
+@pytest.fixture
+def v2_stack_config_file() -> Iterator[Path]:
+    """The same for `--platform v2`'s `examples/hosted_messaging_v2/Pulumi.demo-v2.yaml`."""
+    yield from _fresh(V2_STACK_CONFIG)
 
 
 @pytest.fixture
@@ -241,3 +255,78 @@ def test_a_failed_up_shows_pulumis_output_once_and_says_which_step_failed(
     assert "Traceback" not in output
     assert "Run pulumi by hand" not in output
     assert not json.loads((home / "emulator.run.json").read_text())["pid"]  # emulator stopped
+
+
+def test_demo_platform_v2_runs_the_current_flagship_with_oauth_and_a_v2_message_each_way(
+    demo_env: dict[str, str], tmp_path: Path, v2_stack_config_file: Path
+) -> None:
+    home = Path(demo_env["BW_PULUMI_HOME"])
+    up = run_demo(demo_env, "--platform", "v2", "--port", "0")
+    assert up.stdout.count("Updating (demo-v2)") == 1
+    assert re.search(r"^\s*\+ 6 created$", resources_summary(up.stdout), re.M)
+    assert "scripts/demo --platform v2 refresh" in up.stdout
+    assert "scripts/demo --platform v2 destroy" in up.stdout
+
+    # OAuth2, as a current account: the client secret encrypted, no Dashboard login, no
+    # Catapult user; no secret in plain text in the config or the state.
+    config = yaml.safe_load(v2_stack_config_file.read_text())["config"]
+    assert config["bandwidth:clientId"] == "emulator-client-id"
+    assert set(config["bandwidth:clientSecret"]) == {"secure"}
+    assert not {"bandwidth:username", "bandwidth:password", "bandwidth:userId"} & set(config)
+    for path in [v2_stack_config_file, *(home / "state").rglob("*.json")]:
+        assert "emulator-client-secret" not in path.read_text(), path
+
+    world = saved_world(home, tmp_path)
+    assert world["in_service"] == V2_NUMBERS
+    [app] = world["dashboard_applications"]
+    [peer] = world["sip_peers"]
+    assert (peer["site_id"], peer["application_id"]) == ("14", app["id"])
+    assert peer["sms"] is not None
+    assert world["in_service_peers"] == {tn: peer["id"] for tn in V2_NUMBERS}
+    assert len(world["subscriptions"]) == 1
+    assert world["applications"] == [] and world["phone_numbers"] == []  # nothing on Catapult
+    assert not json.loads((home / "emulator.run.json").read_text())["pid"]  # emulator stopped
+
+    # One message out through the Messages API v2 and one in, which the emulator delivered as
+    # a message-received JSON webhook to the application's inboundCallbackUrl (the receiver).
+    sent = {(m["direction"], m["from_number"], tuple(m["to"])) for m in world["messages_v2"]}
+    assert sent == {("out", "+19195550110", (CUSTOMER,)), ("in", CUSTOMER, ("+19195550110",))}
+    assert world["messages"] == []
+    url = r"http://127\.0\.0\.1:\d+/bandwidth/sms"
+    assert re.search(
+        r"^  sent     \+19195550110 -> \+19195550199: 'Hello from bw-pulumi: hosted messaging "
+        r"works' \(Messages API v2 message \w+, 202 Accepted\)$",
+        up.stdout,
+        re.M,
+    )
+    assert re.search(rf"^  status   message-delivered to \+19195550199 .*{url}\)$", up.stdout, re.M)
+    assert re.search(
+        r"^  received \+19195550199 -> \+19195550110: 'Got it, thanks!' \(message-received, "
+        rf"JSON webhook to the application's inboundCallbackUrl {url}\)$",
+        up.stdout,
+        re.M,
+    )
+
+    by_hand = hand_run(up.stdout)
+    assert by_hand.returncode == 0
+    assert app["id"] in by_hand.stdout
+
+    bad = run_demo(demo_env, "--platform", "v2", "--numbers", "12345", expect_ok=False)
+    assert demo_said(bad) == [
+        "scripts/demo: --numbers: '12345' has too few digits (a NANP number has 10 digits "
+        "after the +1: area code, exchange, line)"
+    ]
+    assert bad.stdout == ""
+
+    refresh = run_demo(demo_env, "--platform", "v2", "refresh")
+    assert "Refreshing (demo-v2)" in refresh.stdout
+    assert not re.findall(r"\[diff: [^\]]*\]", refresh.stdout)
+    assert re.search(r"^\s*6 unchanged$", resources_summary(refresh.stdout), re.M)
+
+    destroy = run_demo(demo_env, "--platform", "v2", "destroy")
+    assert re.search(r"^\s*- 6 deleted$", resources_summary(destroy.stdout), re.M)
+    world = saved_world(home, tmp_path)
+    assert world["in_service"] == []
+    assert world["sip_peers"] == []
+    assert world["dashboard_applications"] == []
+    assert world["subscriptions"] == []

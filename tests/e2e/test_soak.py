@@ -1,11 +1,13 @@
 """The fault soak (issue #15), short: `scripts/soak` for two fixed seeds at 10% faults.
 
-`bench/soak.py` drives the root project through the plain `pulumi` CLI (`up`, `refresh`, a number
-change and `up`, `destroy`) with the seeded fault proxy of `bench/fault_proxy.py` between the
-provider and the emulator, re-running a failed step as a user would. Here: it exits 0 and its
-counts are what issue #15 asks (nothing left, duplicated or lost, no re-run after a single fault),
-with faults of several kinds injected. The proxy's faults and the soak's counting are checked on
-their own first, without the CLI.
+`bench/soak.py` drives a flagship project through the plain `pulumi` CLI (`up`, `refresh`, a
+number change and `up`, `destroy`) with the seeded fault proxy of `bench/fault_proxy.py` between
+the provider and the emulator, re-running a failed step as a user would: by default odd seeds run
+the Catapult flagship (the root project), even seeds the current platform's
+(`examples/hosted_messaging_v2`, OAuth2). Here: seed 3 runs the one and seed 4 the other; the soak
+exits 0 and its counts are what issue #15 asks (nothing left, duplicated or lost, no re-run after
+a single fault), with faults of several kinds injected. The proxy's faults and the soak's
+counting are checked on their own first, without the CLI.
 """
 
 from __future__ import annotations
@@ -26,18 +28,22 @@ from engine import REPO
 from bench.fault_proxy import (
     DISRUPTIVE,
     KINDS,
+    Fault,
     FaultPlan,
     FaultProxy,
     Kind,
     fault_proxy,
     request_key,
 )
-from bench.soak_checks import check_holdings, order_replay
+from bench.soak_checks import check_holdings, left_behind, order_replay, request_pattern
 from bench.soak_seed import pick_numbers
+from bench.soak_v2 import check_holdings_v2, seed_platform
 from bw_pulumi.emulator import Emulator
 
 #: Two seeds whose 10% draws fault creating POSTs, look-ups and order polls (see the soak's
-#: transcripts); the soak takes about 45 s per seed through the CLI.
+#: transcripts): 3 runs the Catapult flagship, 4 the current platform's (its token POST, its
+#: Location's feature reads and its removal order are among the faulted requests); the soak
+#: takes 15-45 s per seed through the CLI.
 SEEDS = (3, 4)
 SOAK_TIMEOUT = 170
 SUBSCRIPTION = (
@@ -187,6 +193,60 @@ def test_holdings_count_lost_missing_and_stray_objects() -> None:
     assert stray == ["after up: subscription s-2", "after up: 9195550102 in service"]
 
 
+def test_v2_holdings_want_each_number_in_the_stacks_location_with_its_application() -> None:
+    outputs = {
+        "application_id": "app-1",
+        "sip_peer_id": "500",
+        "imported_numbers": ["9195550100", "9195550101"],
+    }
+    state = {
+        "subscriptions": [{"id": "s-1"}],
+        "applications": [],
+        "dashboard_applications": [{"id": "app-1"}, {"id": "app-2"}],
+        "sip_peers": [
+            {"id": "500", "sms": {"Protocol": "HTTP"}, "application_id": "app-1"},
+            {"id": "501", "sms": None, "application_id": None},
+        ],
+        "in_service": ["9195550100", "9195550101"],
+        "in_service_peers": {"9195550100": "500", "9195550101": "501"},
+    }
+    wanted = {"9195550100", "9195550101"}
+    lost, missing, stray = check_holdings_v2(state, outputs, wanted, "up")
+    assert lost == ["after up: 9195550101 not in Location 500"]
+    assert missing == []
+    assert stray == ["after up: application app-2", "after up: Location 501"]
+    state["sip_peers"][0]["application_id"] = None  # unassigned out of band
+    _, missing, _ = check_holdings_v2(state, outputs, wanted, "up")
+    assert missing == ["after up: Location 500 has SMS on and application None, not app-1"]
+
+
+def test_left_behind_counts_the_current_platforms_objects_too() -> None:
+    state = {
+        "subscriptions": [],
+        "applications": [],
+        "phone_numbers": [],
+        "in_service": [],
+        "dashboard_applications": [{"id": "app-1", "app_name": "soak"}],
+        "sip_peers": [{"id": "500", "name": "bw-hosted-messaging-v2-soak"}],
+        "in_service_peers": {"9195550100": "500"},
+        "sites": [{"id": "14"}],  # the emulator's own Site, there from the start
+    }
+    assert left_behind(state) == [
+        "Messaging-V2 application app-1 (soak)",
+        "Location 500 (bw-hosted-messaging-v2-soak)",
+        "9195550100 in Location 500",
+    ]
+
+
+def test_both_platforms_alternate_by_seed_and_peer_ids_are_masked() -> None:
+    assert [seed_platform(s, "both") for s in (3, 4, 5)] == ["catapult", "v2", "catapult"]
+    assert seed_platform(4, "catapult") == "catapult"
+    with pytest.raises(ValueError, match="both"):
+        seed_platform(1, "v3")
+    fault = Fault(0.0, "GET", "/api/accounts/9900000/sites/14/sippeers/858655/products", "503")
+    assert request_pattern(fault) == "GET /api/accounts/{id}/sites/14/sippeers/{id}/products"
+
+
 def test_the_number_change_adds_one_and_drops_one() -> None:
     first, second = pick_numbers(5, 3)
     assert len(set(first)) == len(set(second)) == 3
@@ -250,6 +310,7 @@ def test_soak_two_seeds_at_ten_percent(pulumi_bin_dir: Path, tmp_path: Path) -> 
         assert seed["single_fault_failures"] == 0
         steps = [a["step"] for a in seed["attempts"] if a["returncode"] == 0]
         assert steps == ["up", "refresh", "change", "destroy"]
+    assert [s["platform"] for s in seeds] == ["catapult", "v2"]
     faults: dict[str, int] = {}
     for seed in seeds:
         for kind, count in seed["faults"].items():

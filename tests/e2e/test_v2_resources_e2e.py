@@ -63,7 +63,7 @@ def config(emu: Emulator, auth: str) -> dict[str, str | auto.ConfigValue]:
         del cfg["bandwidth:username"], cfg["bandwidth:password"]
         cfg["bandwidth:clientId"] = emu.client_id
         cfg["bandwidth:clientSecret"] = auto.ConfigValue(emu.client_secret, secret=True)
-        cfg["bandwidth:oauthTokenUrl"] = emu.token_url
+        cfg["bandwidth:oauthUrl"] = emu.token_url
     return cfg
 
 

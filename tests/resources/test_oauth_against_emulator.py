@@ -37,7 +37,7 @@ def oauth_config(emu: Emulator, **overrides: str) -> dict[str, str]:
         "bandwidth:password": "",
         "bandwidth:clientId": emu.client_id,
         "bandwidth:clientSecret": emu.client_secret,
-        "bandwidth:oauthTokenUrl": emu.token_url,
+        "bandwidth:oauthUrl": emu.token_url,
         "bandwidth:messagingUrl": emu.messaging_url,
         **overrides,
     }
@@ -93,8 +93,9 @@ def test_a_wrong_client_secret_fails_naming_the_keys_without_echoing_it(emu: Emu
     apps = oauth_provider(
         MessagingApplicationProvider, emu, **{"bandwidth:clientSecret": "nope-x1"}
     )
+    inputs = checked(MessagingApplicationProvider(), app_inputs())  # inputs only, no config
     with pytest.raises(Unauthorized) as caught:
-        apps.create(checked(apps, app_inputs()))
+        apps.create(inputs)
     text = str(caught.value)
     assert "invalid_client" in text and "bandwidth:clientSecret" in text
     assert "nope-x1" not in text and emu.control.state()["dashboard_applications"] == []

@@ -1,0 +1,109 @@
+"""The resources the plugin serves: one row per public resource, tying its ``bandwidth:index``
+token to the dynamic provider that runs it and the classes its schema is read from.
+
+What differs between a dynamic program and a native one is said here, once per resource:
+defaults the Python resource constructor fills in the program (the plugin has only the URN), and
+the outputs that are secret (the Python constructors list them in ``additional_secret_outputs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from pulumi.dynamic import ResourceProvider
+
+from ..resources import (
+    application,
+    import_tn_order,
+    location,
+    location_messaging,
+    messaging_application,
+    phone_number,
+    phone_number_bindings,
+    subscription,
+)
+
+__all__ = ["PACKAGE", "RESOURCES", "ResourceSpec", "by_token", "urn_parts"]
+
+PACKAGE = "bandwidth"
+
+#: Fills an input the Python constructor derives in the program: (inputs, project, stack, name).
+Defaulter = Callable[[dict[str, Any], str, str, str], None]
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource: its token name, module (the dynamic provider, args and resource classes are
+    found there by name), and what the Python constructor would have added."""
+
+    name: str
+    module: ModuleType
+    secrets: frozenset[str] = frozenset()
+    defaults: Defaulter | None = None
+    extra_types: tuple[str, ...] = field(default=())
+
+    @property
+    def token(self) -> str:
+        return f"{PACKAGE}:index:{self.name}"
+
+    @property
+    def provider_class(self) -> type[ResourceProvider]:
+        cls: type[ResourceProvider] = getattr(self.module, f"{self.name}Provider")
+        return cls
+
+    @property
+    def args_class(self) -> type:
+        cls: type = getattr(self.module, f"{self.name}Args")
+        return cls
+
+    @property
+    def resource_class(self) -> type:
+        cls: type = getattr(self.module, self.name)
+        return cls
+
+
+def _customer_order_id(inputs: dict[str, Any], project: str, stack: str, name: str) -> None:
+    # The Python ImportTnOrder constructor derives it in the program (design.md, ImportTnOrder);
+    # the plugin learns project, stack and name from the URN, so the default is the same.
+    if inputs.get("customer_order_id") is None:
+        inputs["customer_order_id"] = import_tn_order.default_customer_order_id(
+            project, stack, name
+        )
+
+
+RESOURCES: tuple[ResourceSpec, ...] = (
+    ResourceSpec("Subscription", subscription, secrets=frozenset({"callback_password"})),
+    ResourceSpec(
+        "ImportTnOrder",
+        import_tn_order,
+        defaults=_customer_order_id,
+        extra_types=("Subscriber", "ServiceAddress"),
+    ),
+    ResourceSpec("Application", application),
+    ResourceSpec("PhoneNumber", phone_number),
+    ResourceSpec("PhoneNumberBindings", phone_number_bindings),
+    ResourceSpec(
+        "MessagingApplication",
+        messaging_application,
+        secrets=frozenset({"inbound_callback_credentials", "outbound_callback_credentials"}),
+        extra_types=("CallbackCredentials",),
+    ),
+    ResourceSpec("Location", location),
+    ResourceSpec("LocationMessaging", location_messaging),
+)
+
+_BY_TOKEN: Mapping[str, ResourceSpec] = {spec.token: spec for spec in RESOURCES}
+
+
+def by_token(token: str) -> ResourceSpec | None:
+    return _BY_TOKEN.get(token)
+
+
+def urn_parts(urn: str) -> tuple[str, str, str, str]:
+    """(stack, project, type token, name) of ``urn:pulumi:stack::project::[parent$]type::name``."""
+    _, _, rest = urn.partition("urn:pulumi:")
+    stack, project, qualified, name = rest.split("::", 3)
+    return stack, project, qualified.rsplit("$", 1)[-1], name
