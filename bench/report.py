@@ -360,4 +360,7 @@ def write_all(
         "![time vs N](time_vs_n.png)",
         "",
     ]
+    from .many_stacks import kept_section  # run on their own: python -m bench.many_stacks
+
+    md += [kept_section(HERE / "RESULTS.md"), ""]
     (HERE / "RESULTS.md").write_text("\n".join(md))

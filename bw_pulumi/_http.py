@@ -238,6 +238,7 @@ class Transport:
             try:
                 response = self._send(method, url, where, fields)
             except self._exchange.failures as exc:
+                tally.last_limited = False
                 delay = self._connection_delay(exc, method, where, tally, idempotent)
             else:
                 if response.status_code in ok:
@@ -249,7 +250,7 @@ class Transport:
                     continue
                 delay = self._status_delay(response, method, where, tally, idempotent)
             time.sleep(delay)
-            if tally.limited and tally.budget is not None:
+            if tally.last_limited and tally.budget is not None:
                 # The resend spends the budget again: it takes its turn with everyone else's.
                 self.pacer.take(tally.budget, self._scope)
 
@@ -337,6 +338,7 @@ class Transport:
         details = self.dialect.error_details(response.content)
         rate_limited = self.dialect.is_rate_limited(response.status_code, details)
         delay: float | None = None
+        tally.last_limited = rate_limited
         if rate_limited:
             tally.limited += 1
             reset = self._reset(response)

@@ -66,6 +66,7 @@ class Tally:
     waited: float = 0.0  # between attempts after those
     limited: int = 0  # rate-limit answers
     limit_waited: float = 0.0  # waiting those out
+    last_limited: bool = False  # the last answer was a rate limit (its resend is paced)
 
 
 def backoff(attempt: int) -> float:

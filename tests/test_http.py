@@ -391,6 +391,18 @@ def test_a_resend_after_a_rate_limit_takes_another_token_of_its_budget(
     assert pacing_clock.sleeps == [pytest.approx(1 / SMALL_BURST_HEADROOM)]
 
 
+def test_only_a_resend_after_a_rate_limit_takes_a_token_not_one_after_a_fault(
+    server: ReplayServer, clock: FakeClock, pacing_clock: FakeClock, no_jitter: None
+) -> None:
+    server.script(Reply(429, headers={"X-RateLimit-Reset": "1"}), Reply(503), Reply(200))
+    transport = catapult(server)
+    transport.pace(Budget("one-a-second", 1.0, 1))
+    transport.request("GET", "/v1/users/u-1/applications")
+    assert len(server.requests) == 3
+    # The first send and the resend after the 429 took tokens; the resend after the 503 did not.
+    assert pacing_clock.sleeps == [pytest.approx(1 / SMALL_BURST_HEADROOM)]
+
+
 def test_attempt_cap_ends_with_server_error(server: ReplayServer, clock: FakeClock) -> None:
     server.script(Reply(504))
     with pytest.raises(ServerError) as info:
