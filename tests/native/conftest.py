@@ -15,9 +15,6 @@ from native_harness import FakeEngine, Plugin
 
 from bw_pulumi.emulator import Emulator
 
-BW_PASSWORD = "dash-pw-native-5e1f"
-BW_API_SECRET = "cat-secret-native-9a0b"
-
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
