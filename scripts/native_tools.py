@@ -133,6 +133,8 @@ def yaml_host_path(cache: Path = DEFAULT_CACHE) -> Path:
 def ensure_yaml_host(cache: Path = DEFAULT_CACHE, beside: Path | None = None) -> Path:
     """The cached YAML language host, built on a cold cache; linked into ``beside`` (the CLI's
     directory, where the CLI looks for language hosts) when that is writable."""
+    if beside is not None and os.access(beside / YAML_HOST, os.X_OK):
+        return beside / YAML_HOST  # an official CLI ships it; or our link from an earlier run
     target = yaml_host_path(cache)
     if not os.access(target, os.X_OK):
         env = _go_env()
