@@ -9,6 +9,7 @@
 
 ``scripts/install-pulumi`` calls :func:`ensure_yaml_host`; the TypeScript example's build calls
 ``python scripts/native_tools.py gen-nodejs OUT_DIR``. A warm cache makes both instant.
+``gen-python OUT_DIR`` runs the CLI's own Python generator (``pulumi package gen-sdk``).
 """
 
 from __future__ import annotations
@@ -132,6 +133,8 @@ def yaml_host_path(cache: Path = DEFAULT_CACHE) -> Path:
 def ensure_yaml_host(cache: Path = DEFAULT_CACHE, beside: Path | None = None) -> Path:
     """The cached YAML language host, built on a cold cache; linked into ``beside`` (the CLI's
     directory, where the CLI looks for language hosts) when that is writable."""
+    if beside is not None and os.access(beside / YAML_HOST, os.X_OK):
+        return beside / YAML_HOST  # an official CLI ships it; or our link from an earlier run
     target = yaml_host_path(cache)
     if not os.access(target, os.X_OK):
         env = _go_env()
@@ -225,6 +228,28 @@ def gen_nodejs(out_dir: Path, cache: Path = DEFAULT_CACHE) -> Path:
     return out_dir
 
 
+def gen_python(out_dir: Path) -> Path:
+    """Generate the Python SDK (module ``bw_pulumi_bandwidth``) with the CLI on PATH (its
+    Python generator is built in); returns the directory holding ``setup.py``."""
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise SystemExit("native-tools: no `pulumi` on PATH (scripts/install-pulumi)")
+    out_dir = out_dir.resolve()
+    with tempfile.TemporaryDirectory(prefix="bw-schema-") as tmp:
+        schema = write_schema(Path(tmp) / "schema.json")
+        version = json.loads(schema.read_text())["version"]
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        cmd = [pulumi, "package", "gen-sdk", str(schema), "--language", "python"]
+        env = {**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}
+        _run([*cmd, "--version", version, "-o", str(out_dir)], Path(tmp), env)
+    # The generated package registers its resources with its own installed version, which must
+    # be the plugin's (or `pulumi import` cannot load the schema back): gen-sdk leaves 0.0.0.
+    setup = out_dir / "python" / "setup.py"
+    setup.write_text(setup.read_text().replace('VERSION = "0.0.0"', f'VERSION = "{version}"'))
+    return out_dir / "python"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
@@ -235,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema_cmd.add_argument("out", type=Path)
     gen = sub.add_parser("gen-nodejs", help="generate the TypeScript SDK into OUT")
     gen.add_argument("out", type=Path)
+    gen_py = sub.add_parser("gen-python", help="generate the Python SDK into OUT/python")
+    gen_py.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     if args.command == "yaml-host":
         print(ensure_yaml_host(args.cache_dir).parent)
@@ -242,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(ensure_codegen(cli_pkg_version(), args.cache_dir))
     elif args.command == "schema":
         print(write_schema(args.out))
+    elif args.command == "gen-python":
+        print(gen_python(args.out))
     else:
         print(gen_nodejs(args.out, args.cache_dir))
     return 0

@@ -122,18 +122,7 @@ class BandwidthProvider(p.Provider):
         news = self._plain(spec, request.new_inputs)
         outcome = await self._run(request.urn, life.diff, request.resource_id, olds, news)
         replaces = [camel_case(k) for k in outcome.replaces]
-        detailed = {}
-        if outcome.changes:
-            inputs = schema()["resources"][spec.token]["inputProperties"]
-            for key in inputs:
-                name = snake_case(key)
-                if olds.get(name) != news.get(name) or key in replaces:
-                    kind = (
-                        p.PropertyDiffKind.UPDATE_REPLACE
-                        if key in replaces
-                        else (p.PropertyDiffKind.UPDATE)
-                    )
-                    detailed[key] = p.PropertyDiff(kind, input_diff=True)
+        detailed = _detailed_diff(spec, olds, news, replaces) if outcome.changes else {}
         return p.DiffResponse(
             changes=outcome.changes,
             replaces=replaces,
@@ -192,3 +181,19 @@ class BandwidthProvider(p.Provider):
         spec, life = self._resource(request.urn)
         state = self._plain(spec, request.properties)
         await self._run(request.urn, life.delete, request.resource_id, state)
+
+
+def _detailed_diff(
+    spec: ResourceSpec, olds: dict[str, Any], news: dict[str, Any], replaces: list[str]
+) -> dict[str, p.PropertyDiff]:
+    """The inputs that differ, for the display: the dynamic diff says only *whether* anything
+    changed (and what replaces), so differing values are compared here (a change the provider
+    normalizes away never reaches this: it answers no changes)."""
+    detailed: dict[str, p.PropertyDiff] = {}
+    for key in schema()["resources"][spec.token]["inputProperties"]:
+        name = snake_case(key)
+        if key in replaces:
+            detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE_REPLACE, input_diff=True)
+        elif olds.get(name) != news.get(name):
+            detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE, input_diff=True)
+    return detailed

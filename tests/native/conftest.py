@@ -11,12 +11,9 @@ import pytest
 # The wire helpers (secret markers, unknowns) are the engine-protocol tests' own.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
-from native_harness import FakeEngine, Plugin
+from native_harness import BW_API_SECRET, BW_PASSWORD, FakeEngine, Plugin
 
 from bw_pulumi.emulator import Emulator
-
-BW_PASSWORD = "dash-pw-native-5e1f"
-BW_API_SECRET = "cat-secret-native-9a0b"
 
 
 @pytest.fixture

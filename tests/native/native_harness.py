@@ -25,6 +25,9 @@ from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2
 from pulumi.runtime.proto.provider_pb2_grpc import ResourceProviderStub
 from wire import from_struct, to_struct
 
+#: The emulator's credentials in these tests: distinctive, so a leak is findable.
+BW_PASSWORD = "dash-pw-native-5e1f"
+BW_API_SECRET = "cat-secret-native-9a0b"
 START_TIMEOUT_SECONDS = 30.0
 CALL_TIMEOUT_SECONDS = 60.0
 

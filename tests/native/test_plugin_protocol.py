@@ -6,9 +6,9 @@ import json
 
 import grpc
 import pytest
-from native_harness import FakeEngine, Plugin, urn
+from native_harness import BW_PASSWORD, FakeEngine, Plugin, urn
 from pulumi.runtime.proto import provider_pb2
-from wire import UNKNOWN
+from wire import UNKNOWN, Secret
 
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.emulator.control_client import ControlClient
@@ -154,3 +154,22 @@ def test_progress_lines_reach_the_resource_row_through_engine_log(
         line.urn == urn("ImportTnOrder", "numbers") and line.ephemeral for line in lines
     )
     assert "placed import order" not in plugin.stderr
+
+
+def test_secret_outputs_are_marked_secret_and_never_logged(plugin: Plugin, emu: Emulator) -> None:
+    password = "cb-pw-native-77e1"
+    props = {
+        "orderType": "importtnorders",
+        "callbackUrl": "https://hooks.example.com/orders",
+        "callbackUser": "hook",
+        "callbackPassword": password,
+    }
+    inputs, failures = plugin.check("Subscription", props)
+    assert not failures and inputs["callbackPassword"] == Secret(password)
+    id_, outs = plugin.create("Subscription", inputs)
+    assert outs["callbackPassword"] == Secret(password)
+    assert outs["subscriptionId"] == id_
+    _, read_outs, _ = plugin.read("Subscription", id_, outs, inputs)
+    assert read_outs["callbackPassword"] == Secret(password)
+    logged = plugin.stderr + "".join(line.message for line in plugin.engine.lines)
+    assert password not in logged and BW_PASSWORD not in logged
