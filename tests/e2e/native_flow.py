@@ -20,7 +20,7 @@ NUMBERS = ["9195550170", "9195550171"]
 
 def configure(cli: PlainCLI, emu: Emulator) -> None:
     for key, value in emu.stack_config().items():
-        # --plaintext: the CLI takes some URLs (oauthTokenUrl) for secrets and insists.
+        # --plaintext: what is not a secret is said so, as the CLI asks of secret-looking values.
         flag = "--secret" if key in SECRET_KEYS else "--plaintext"
         cli.ok("config", "set", flag, "--stack", cli.stack, key, value)
     cli.set_config(
