@@ -285,7 +285,8 @@ def _timed_out(what: str, status: str, timeout: float, resume_hint: str) -> Orde
     """The error of a wait still pending at its deadline: nothing is lost, a re-run resumes."""
     return OrderTimeout(
         f"{what} is still {status} after {timeout:g} s (wait_timeout). "
-        f"Nothing was lost: {resume_hint or 'the next run resumes it'}",
+        f"Nothing was lost: {resume_hint or 'the next run resumes it'}; "
+        "raise wait_timeout for slow orders",
         status=status,
     )
 

@@ -14,6 +14,7 @@ from bw_pulumi._wait import (
     CountProgress,
     PollPolicy,
     ProgressTicker,
+    WaitCancelled,
     WaitProgress,
     WaitResult,
     format_seconds,
@@ -66,15 +67,14 @@ def until(clock: FakeClock, seconds: float, then: str = "COMPLETE") -> Callable[
 
 
 def wait(fetch: Callable[[], str], clock: FakeClock, **kwargs: Any) -> WaitResult[str]:
-    options: dict[str, Any] = {"timeout": 600.0, "what": "order o-1", **kwargs}
+    options: dict[str, Any] = {
+        "timeout": 600.0,
+        "what": "order o-1",
+        "sleep": clock.sleep,
+        **kwargs,
+    }
     return wait_for_status(
-        fetch,
-        lambda s: s,
-        pending=PENDING,
-        target=TARGET,
-        clock=clock,
-        sleep=clock.sleep,
-        **options,
+        fetch, lambda s: s, pending=PENDING, target=TARGET, clock=clock, **options
     )
 
 
@@ -115,9 +115,23 @@ def test_timeout_raises_with_the_last_status_and_the_resume_hint() -> None:
         wait(statuses("PROCESSING"), clock, timeout=100.0, resume_hint="run up again")
     assert err.value.status == "PROCESSING"
     assert "order o-1 is still PROCESSING after 100 s (wait_timeout)" in str(err.value)
-    assert "run up again" in str(err.value)
+    assert "run up again" in str(err.value) and "raise wait_timeout" in str(err.value)
     assert sum(clock.sleeps) == pytest.approx(100.0)  # the last sleep is cut to the deadline
     assert max(clock.sleeps) <= PollPolicy().max_interval
+
+
+def test_a_cancelled_wait_says_the_next_run_resumes_and_not_to_raise_wait_timeout() -> None:
+    clock = FakeClock()
+
+    def cancelled_sleep(seconds: float) -> None:
+        raise WaitCancelled("cancelled")
+
+    with pytest.raises(WaitCancelled) as err:
+        wait(statuses("RECEIVED"), clock, sleep=cancelled_sleep, resume_hint="run up again")
+    assert (
+        str(err.value)
+        == "cancelled while order o-1 was still RECEIVED. Nothing was lost: run up again"
+    )
 
 
 def test_timeout_before_any_successful_read_says_so() -> None:

@@ -215,7 +215,7 @@ def import_numbers(
         what=what,
         resume_hint=(
             f"run `pulumi up` again and it resumes this order (customer order id {coid!r}) "
-            f"instead of placing a new one; raise wait_timeout for slow orders"
+            f"instead of placing a new one"
         ),
         progress=_OrderProgress(what, len(numbers), timeout),
     ).value
