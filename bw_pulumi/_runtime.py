@@ -25,7 +25,7 @@ from ._pacing import Pacer
 from ._reach import ANSWERED
 from .clients.catapult import CatapultClient
 from .clients.dashboard import DashboardClient
-from .clients.dashboard_dialect import dashboard_dialect
+from .clients.dashboard_dialect import dialect_for
 from .clients.messaging import MessagingClient
 from .config import Settings
 from .resources._in_service import InServiceCache
@@ -82,7 +82,7 @@ class Runtime:
         tokens when OAuth2 client credentials are configured, Basic auth otherwise."""
         account_id, username, password = settings.dashboard_credentials()
         bearer = self.token_source(settings)
-        dialect = dashboard_dialect(settings.dashboard_dialect)
+        dialect = dialect_for(settings.dashboard_dialect)
         key = (
             settings.dashboard_url,
             settings.dashboard_dialect,

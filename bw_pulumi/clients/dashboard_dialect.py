@@ -30,8 +30,8 @@ __all__ = [
     "DASHBOARD",
     "UNIVERSAL",
     "DashboardDialect",
-    "dashboard_dialect",
     "dashboard_error_details",
+    "dialect_for",
 ]
 
 #: A NANP number as the Universal Platform spells it; the ten digits are group 1.
@@ -152,6 +152,6 @@ DASHBOARD = DashboardDialect()
 UNIVERSAL = DashboardDialect(platform="universal")
 
 
-def dashboard_dialect(platform: str) -> DashboardDialect:
+def dialect_for(platform: str) -> DashboardDialect:
     """The dialect ``bandwidth:dashboardDialect`` names (the config has already checked it)."""
     return UNIVERSAL if platform == "universal" else DASHBOARD

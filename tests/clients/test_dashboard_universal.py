@@ -14,8 +14,10 @@ from typing import TypeVar
 import pytest
 
 from bw_pulumi import _xml
+from bw_pulumi._runtime import RUNTIME
 from bw_pulumi.clients import Address, DashboardClient, ImportOrderRequest
 from bw_pulumi.clients.dashboard_dialect import UNIVERSAL
+from bw_pulumi.config import Settings
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import ConfigError, NotFound, ValidationError
 from tests._replay_server import ReplayServer, Reply, fixture
@@ -94,6 +96,29 @@ def test_an_import_and_its_removal_run_at_the_universal_base_in_ten_digits(
     assert up.get_remove_order(removal.order_id).telephone_numbers == (tns[0],)
     # One account whichever base asked: the classic API sees the same orders.
     assert [o["id"] for o in emu.control.state()["import_orders"]] == [order.order_id]
+
+
+def test_the_runtime_speaks_universal_with_bearer_tokens_when_the_config_says_so(
+    emu: Emulator,
+) -> None:
+    """The provider's route: settings at the UP base with OAuth2 and no password."""
+    emu.control.reset()
+    settings = Settings.load(
+        {
+            "bandwidth:accountId": emu.account_id,
+            "bandwidth:dashboardUrl": emu.base_url + "/api/v2",
+            "bandwidth:clientId": emu.client_id,
+            "bandwidth:clientSecret": emu.client_secret,
+            "bandwidth:oauthUrl": emu.token_url,
+        },
+        env={},
+    )
+    client = RUNTIME.dashboard(settings)
+    assert client.dialect is UNIVERSAL and client.transport.dialect is UNIVERSAL
+    order = client.create_import_order(order_request(["9195550151"], "bwp-up-runtime"))
+    assert order.telephone_numbers == ("9195550151",)
+    classic = RUNTIME.dashboard(Settings.load({**emu.stack_config(oauth=True)}, env={}))
+    assert classic.dialect.platform == "classic" and classic is not client
 
 
 def test_the_checker_reports_unimportable_numbers_in_ten_digits(
