@@ -122,6 +122,7 @@ def test_schema_descriptions_leave_the_field_sections_to_the_properties() -> Non
     assert described
     for spec in described:
         assert not re.search(r"^(Attributes|Outputs):", spec["description"], re.MULTILINE)
+        assert "\n\n\n" not in spec["description"]
     for resource in doc["resources"].values():
         props = {**resource["inputProperties"], **resource["properties"]}
         assert all(prop["description"] for prop in props.values())
