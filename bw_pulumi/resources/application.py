@@ -297,7 +297,9 @@ class Application(Resource, module="bandwidth", name="Application"):
     def __init__(
         self, resource_name: str, args: ApplicationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        """Declare an Application; ``pulumi up`` creates or updates it.
+        """A Catapult (v1) messaging application that receives a number's inbound SMS.
+
+        ``help(Application)`` lists its outputs, ``help(ApplicationArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.

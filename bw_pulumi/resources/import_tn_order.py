@@ -409,7 +409,9 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
         args: ImportTnOrderArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Declare an ImportTnOrder; ``pulumi up`` creates or updates it.
+        """Numbers you own, imported into the Dashboard account for hosted messaging.
+
+        ``help(ImportTnOrder)`` lists its outputs, ``help(ImportTnOrderArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack (part of the default

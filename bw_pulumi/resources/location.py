@@ -231,7 +231,9 @@ class Location(Resource, module="bandwidth", name="Location"):
     def __init__(
         self, resource_name: str, args: LocationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        """Declare a Location; ``pulumi up`` creates (or replaces) it.
+        """A Location (SIP peer) in a Dashboard Site; every change replaces it.
+
+        ``help(Location)`` lists its outputs, ``help(LocationArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.

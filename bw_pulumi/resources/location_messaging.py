@@ -305,7 +305,9 @@ class LocationMessaging(Resource, module="bandwidth", name="LocationMessaging"):
         args: LocationMessagingArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Declare a LocationMessaging; ``pulumi up`` creates or updates it.
+        """SMS (and MMS) and the Messaging-V2 application of every number in a Location.
+
+        ``help(LocationMessaging)`` lists its outputs, ``help(LocationMessagingArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.

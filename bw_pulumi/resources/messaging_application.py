@@ -308,7 +308,10 @@ class MessagingApplication(Resource, module="bandwidth", name="MessagingApplicat
         args: MessagingApplicationArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Declare a MessagingApplication; ``pulumi up`` creates or updates it.
+        """A Messaging-V2 application, for the numbers of the Locations it is assigned to.
+
+        ``help(MessagingApplication)`` lists its outputs,
+        ``help(MessagingApplicationArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.

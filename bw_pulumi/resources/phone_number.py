@@ -336,7 +336,9 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     def __init__(
         self, resource_name: str, args: PhoneNumberArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        """Declare a PhoneNumber; ``pulumi up`` creates or updates it.
+        """One hosted number bound to a Catapult application.
+
+        ``help(PhoneNumber)`` lists its outputs, ``help(PhoneNumberArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.

@@ -392,7 +392,10 @@ class PhoneNumberBindings(Resource, module="bandwidth", name="PhoneNumberBinding
         args: PhoneNumberBindingsArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Declare a PhoneNumberBindings; ``pulumi up`` creates or updates it.
+        """Many hosted numbers bound to one Catapult application, in one engine step.
+
+        ``help(PhoneNumberBindings)`` lists its outputs,
+        ``help(PhoneNumberBindingsArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.

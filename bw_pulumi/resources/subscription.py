@@ -381,7 +381,9 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
     def __init__(
         self, resource_name: str, args: SubscriptionArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        """Declare a Subscription; ``pulumi up`` creates or updates it.
+        """A Dashboard callback subscription for order-status notifications.
+
+        ``help(Subscription)`` lists its outputs, ``help(SubscriptionArgs)`` its inputs.
 
         Args:
             resource_name: The resource's name, unique in the stack.
