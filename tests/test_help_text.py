@@ -73,6 +73,17 @@ def test_help_of_an_input_type_describes_exactly_its_fields(cls: type) -> None:
     assert all(len(text.split()) >= 3 for text in described.values()), described
 
 
+@pytest.mark.parametrize("cls", INPUT_TYPES, ids=lambda c: c.__name__)
+def test_signature_help_finds_each_field_at_its_own_entry(cls: type) -> None:
+    # Pyright (Pylance) shows, for the argument being typed, the first docstring line that
+    # contains "<name>: " (its docStringUtils.extractParameterDocumentation): that must be
+    # the field's own entry, not prose that happens to mention it.
+    lines = [line.strip() for line in (cls.__doc__ or "").splitlines()]
+    for field in dataclasses.fields(cls):
+        first = next(line for line in lines if f"{field.name}: " in line)
+        assert first.startswith(f"{field.name}: "), (field.name, first)
+
+
 @pytest.mark.parametrize("cls", RESOURCES, ids=lambda c: c.__name__)
 def test_help_of_a_resource_describes_exactly_its_outputs(cls: type) -> None:
     described = _section(_help(cls), "Outputs")
