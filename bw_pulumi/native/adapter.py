@@ -11,13 +11,13 @@ directly and the dynamic providers become a second thin adapter over it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
 from .._runtime import RUNTIME
 from ..config import Settings
+from ..core.lifecycle import CheckOutcome, DiffOutcome, Lifecycle, ReadOutcome
 from .registry import ResourceSpec
 
 __all__ = [
@@ -26,47 +26,14 @@ __all__ = [
     "DynamicLifecycle",
     "Lifecycle",
     "ReadOutcome",
+    "lifecycle",
 ]
 
 
-@dataclass(frozen=True)
-class CheckOutcome:
-    inputs: dict[str, Any]
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DiffOutcome:
-    changes: bool
-    replaces: list[str] = field(default_factory=list)
-    delete_before_replace: bool = False
-
-
-@dataclass(frozen=True)
-class ReadOutcome:
-    """``id`` None: the object is gone (a definitive 404)."""
-
-    id: str | None
-    outputs: dict[str, Any]
-    inputs: dict[str, Any] | None
-
-
-class Lifecycle(Protocol):
-    """One resource type's lifecycle on plain snake_case values (see the module docstring)."""
-
-    def configure(self, settings: Settings) -> None: ...
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome: ...
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome: ...
-
-    def create(self, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]: ...
-
-    def read(self, id_: str, state: dict[str, Any]) -> ReadOutcome: ...
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]: ...
-
-    def delete(self, id_: str, state: dict[str, Any]) -> None: ...
+def lifecycle(spec: ResourceSpec) -> Lifecycle:
+    """The resource's core, or the dynamic provider for one not yet moved to a core."""
+    core = getattr(spec.provider_class, "core_class", None)
+    return core() if core is not None else DynamicLifecycle(spec)
 
 
 class DynamicLifecycle:
