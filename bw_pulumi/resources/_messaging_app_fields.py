@@ -19,8 +19,8 @@ from ..clients.dashboard_apps_models import (
     MessagingApp,
     MessagingAppSpec,
 )
+from ..core.subscription import check_url
 from ._provider import Failures, is_unknown
-from .subscription import check_url
 
 __all__ = [
     "CREDENTIALS",

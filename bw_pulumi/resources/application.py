@@ -11,10 +11,10 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import ApplicationInfo
+from ..core.subscription import check_url
 from ..errors import Conflict, NotFound
 from ._create_retry import create_or_resume
 from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, user_props
-from .subscription import check_url
 
 __all__ = ["Application", "ApplicationArgs", "ApplicationProvider"]
 
