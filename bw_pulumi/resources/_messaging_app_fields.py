@@ -20,7 +20,7 @@ from ..clients.dashboard_apps_models import (
     MessagingAppSpec,
 )
 from ..core.subscription import check_url
-from ._provider import Failures, is_unknown
+from ..core.values import Failures, is_unknown
 
 __all__ = [
     "CREDENTIALS",

@@ -18,7 +18,7 @@ __all__ = ["LocationMessaging", "LocationMessagingArgs", "LocationMessagingProvi
 
 
 class LocationMessagingProvider(BaseProvider):
-    """The dynamic provider over its lifecycle core (:mod:`bw_pulumi.core.location_messaging`)."""
+    """The dynamic provider over its lifecycle core, :mod:`bw_pulumi.core.location_messaging`."""
 
     core_class = LocationMessagingCore
 

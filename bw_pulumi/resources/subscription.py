@@ -16,7 +16,7 @@ __all__ = ["DEFAULT_EXPIRY", "Subscription", "SubscriptionArgs", "SubscriptionPr
 
 
 class SubscriptionProvider(BaseProvider):
-    """The dynamic provider over its lifecycle core (:mod:`bw_pulumi.core.subscription`)."""
+    """The dynamic provider over its lifecycle core, :mod:`bw_pulumi.core.subscription`."""
 
     core_class = SubscriptionCore
 
