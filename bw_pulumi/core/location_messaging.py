@@ -82,7 +82,7 @@ class LocationMessagingCore(CoreBase):
         except BaseException:
             undo(client, where, mine)
             raise
-        return (_id(where), _outputs(inputs, mine))
+        return _id(where), _outputs(inputs, mine)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadOutcome:
         state = user_props(props)

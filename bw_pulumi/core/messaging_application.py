@@ -57,7 +57,7 @@ class MessagingApplicationCore(CoreBase):
         adopt = inputs.get("adopt_application_id")
         if adopt:
             self._adopt(client, adopt, spec)
-            return (adopt, _outputs(inputs, adopt))
+            return adopt, _outputs(inputs, adopt)
 
         # Bandwidth may well accept two applications of one name (bandwidth-api-v2.md 6, not
         # confirmed), so a name alone does not identify ours. The look-alikes (every echoed
@@ -81,7 +81,7 @@ class MessagingApplicationCore(CoreBase):
             find,
             f"messaging application {spec.app_name!r}",
         )
-        return (app_id, _outputs(inputs, app_id))
+        return app_id, _outputs(inputs, app_id)
 
     def _adopt(self, client: DashboardAppsClient, adopt: str, spec: MessagingAppSpec) -> None:
         try:

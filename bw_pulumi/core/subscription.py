@@ -148,7 +148,7 @@ class SubscriptionCore(CoreBase):
         adopt = inputs.get("adopt_subscription_id")
         if adopt:
             self._adopt(adopt, spec)
-            return (adopt, _outputs(inputs, adopt))
+            return adopt, _outputs(inputs, adopt)
         client = self.dashboard()
         # Listed first so that, if the POST's answer is lost, the subscription it created can be
         # told apart from a look-alike that another stack (or a person) already owns.
@@ -172,7 +172,7 @@ class SubscriptionCore(CoreBase):
             return new.pop() if new else None
 
         sub_id = create_or_resume(post, find, f"subscription for {spec.order_type}")
-        return (sub_id, _outputs(inputs, sub_id))
+        return sub_id, _outputs(inputs, sub_id)
 
     def _adopt(self, adopt: str, spec: SubscriptionSpec) -> None:
         client = self.dashboard()
