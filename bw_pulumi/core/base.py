@@ -14,8 +14,10 @@ from ..config import Settings
 from ..errors import BwPulumiError, ConfigError, Forbidden, NotFound
 from .lifecycle import CheckOutcome
 
-__all__ = ["APIS", "CoreBase", "validate_apis"]
+__all__ = ["APIS", "READ_CACHE_SECONDS", "CoreBase", "validate_apis"]
 
+#: Reads (refresh) accept only answers this recent: the same refresh, never an older operation.
+READ_CACHE_SECONDS = 15.0
 #: The Bandwidth APIs a core may declare in :attr:`CoreBase.apis`.
 APIS = ("dashboard", "catapult")
 

@@ -38,7 +38,7 @@ from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..clients.dashboard_apps import DashboardAppsClient
 from ..config import SETTINGS_KEYS, Settings
-from ..core.base import APIS, CoreBase, validate_apis
+from ..core.base import APIS, READ_CACHE_SECONDS, CoreBase, validate_apis
 from ..core.lifecycle import CheckOutcome, DiffOutcome, UnknownValue
 from ..core.values import as_text, check_number_list, is_unknown, user_props
 from ..core.values import diff_props as core_diff_props
@@ -57,8 +57,6 @@ __all__ = [
     "user_props",
 ]
 
-#: Reads (refresh) accept only answers this recent: the same refresh, never an older operation.
-READ_CACHE_SECONDS = 15.0
 _WRAPPED = "_bw_dynamic_wrapped"
 # The SDK's unknowns (preview) are the core's: they reach a core, and come back, as they are.
 UnknownValue.register(Unknown)
