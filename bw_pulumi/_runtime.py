@@ -25,7 +25,7 @@ from ._pacing import Pacer
 from ._reach import ANSWERED
 from .clients.catapult import CatapultClient
 from .clients.dashboard import DashboardClient
-from .clients.dashboard_dialect import DASHBOARD
+from .clients.dashboard_dialect import dialect_for
 from .clients.messaging import MessagingClient
 from .config import Settings
 from .resources._in_service import InServiceCache
@@ -78,19 +78,32 @@ class Runtime:
     # -- clients -------------------------------------------------------------------------
 
     def dashboard(self, settings: Settings) -> DashboardClient:
-        """The process's Dashboard client for these settings' URL and login: bearer tokens when
-        OAuth2 client credentials are configured, Basic auth otherwise."""
+        """The process's Dashboard client for these settings' URL, dialect and login: bearer
+        tokens when OAuth2 client credentials are configured, Basic auth otherwise."""
         account_id, username, password = settings.dashboard_credentials()
         bearer = self.token_source(settings)
-        key = (settings.dashboard_url, account_id, username, password, *self._oauth_key(settings))
+        dialect = dialect_for(settings.dashboard_dialect)
+        key = (
+            settings.dashboard_url,
+            settings.dashboard_dialect,
+            account_id,
+            username,
+            password,
+            *self._oauth_key(settings),
+        )
         with self._lock:
             client = self._dashboards.get(key)
             if client is None:
                 transport = None
                 if bearer is not None:
-                    transport = Transport(settings.dashboard_url, bearer, DASHBOARD)
+                    transport = Transport(settings.dashboard_url, bearer, dialect)
                 client = DashboardClient(
-                    settings.dashboard_url, account_id, username, password, transport=transport
+                    settings.dashboard_url,
+                    account_id,
+                    username,
+                    password,
+                    transport=transport,
+                    dialect=dialect,
                 )
                 self._dashboards[key] = client
             return client

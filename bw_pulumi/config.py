@@ -16,15 +16,22 @@ from urllib.parse import urlsplit
 from .errors import ConfigError
 
 __all__ = [
+    "DASHBOARD_DIALECTS",
     "DEFAULT_CATAPULT_URL",
     "DEFAULT_DASHBOARD_URL",
     "DEFAULT_MESSAGING_URL",
     "DEFAULT_OAUTH_TOKEN_URL",
+    "DEFAULT_UNIVERSAL_DASHBOARD_URL",
     "SETTINGS_KEYS",
     "Settings",
 ]
 
 DEFAULT_DASHBOARD_URL = "https://dashboard.bandwidth.com/api"
+#: bandwidth-api-v2.md 1 ("Universal Platform"): the Number Management APIs' new base.
+DEFAULT_UNIVERSAL_DASHBOARD_URL = "https://api.bandwidth.com/api/v2"
+#: How the Dashboard speaks: ``classic`` (ten-digit numbers, ``/importTnOrders``) or
+#: ``universal`` (Universal Platform accounts: E.164, ``/importTnOrders/messaging``).
+DASHBOARD_DIALECTS = ("classic", "universal")
 DEFAULT_CATAPULT_URL = "https://api.catapult.inetwork.com"
 #: bandwidth-api-v2.md 4 (the Messaging API v2 base since 2019).
 DEFAULT_MESSAGING_URL = "https://messaging.bandwidth.com/api/v2"
@@ -37,6 +44,7 @@ SETTINGS_KEYS: dict[str, tuple[str, str]] = {
     "username": ("bandwidth:username", "BANDWIDTH_USERNAME"),
     "password": ("bandwidth:password", "BANDWIDTH_PASSWORD"),
     "dashboard_url": ("bandwidth:dashboardUrl", "BANDWIDTH_DASHBOARD_URL"),
+    "dashboard_dialect": ("bandwidth:dashboardDialect", "BANDWIDTH_DASHBOARD_DIALECT"),
     "user_id": ("bandwidth:userId", "BANDWIDTH_USER_ID"),
     "api_token": ("bandwidth:apiToken", "BANDWIDTH_API_TOKEN"),
     "api_secret": ("bandwidth:apiSecret", "BANDWIDTH_API_SECRET"),
@@ -78,6 +86,48 @@ def _clean_url(value: str, attr: str) -> str:
     return url
 
 
+#: Path endings of the classic Dashboard bases (bandwidth-api.md 1.1): not the UP base.
+_CLASSIC_BASES = ("/api", "/api/v1", "/v1.0")
+_UNIVERSAL_BASE = "/api/v2"
+
+
+def _dashboard_platform(raw: str | None, values: Mapping[str, str | None]) -> tuple[str, str]:
+    """The Dashboard dialect and base URL, each inferred from the other when unset.
+
+    Without ``bandwidth:dashboardDialect`` a base ending in ``/api/v2`` (the Universal Platform,
+    bandwidth-api-v2.md 1) means ``universal``, anything else ``classic``; ``universal`` without
+    a URL defaults to Bandwidth's UP base. A dialect the URL contradicts (a classic base with
+    ``universal``, ``/api/v2`` with ``classic``) is an error: each path of the one dialect
+    answers 404 under the other's base, and only an order would find out.
+    """
+    key, env = SETTINGS_KEYS["dashboard_dialect"]
+    url_key = SETTINGS_KEYS["dashboard_url"][0]
+    url = values.get("dashboard_url")
+    path = urlsplit(url).path.rstrip("/") if url else ""
+    if not raw:
+        return ("universal" if path.endswith(_UNIVERSAL_BASE) else "classic"), (
+            url or DEFAULT_DASHBOARD_URL
+        )
+    dialect = raw.strip().lower()
+    if dialect not in DASHBOARD_DIALECTS:
+        raise ConfigError(
+            f"{key} (env {env}) must be one of {', '.join(DASHBOARD_DIALECTS)}; got {raw!r}"
+        )
+    if dialect == "universal" and url and path.endswith(_CLASSIC_BASES):
+        raise ConfigError(
+            f"{key} is universal but {url_key} {url!r} is a classic Dashboard base: Universal "
+            f"Platform accounts use {DEFAULT_UNIVERSAL_DASHBOARD_URL!r} (remove {url_key} for it)"
+        )
+    if dialect == "classic" and path.endswith(_UNIVERSAL_BASE):
+        raise ConfigError(
+            f"{key} is classic but {url_key} {url!r} is the Universal Platform base: set {key} "
+            f"to universal, or use {DEFAULT_DASHBOARD_URL!r}"
+        )
+    if url is None:
+        url = DEFAULT_UNIVERSAL_DASHBOARD_URL if dialect == "universal" else DEFAULT_DASHBOARD_URL
+    return dialect, url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration; secret fields are excluded from ``repr``."""
@@ -86,6 +136,7 @@ class Settings:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     dashboard_url: str = DEFAULT_DASHBOARD_URL
+    dashboard_dialect: str = "classic"
     user_id: str | None = None
     api_token: str | None = None
     api_secret: str | None = field(default=None, repr=False)
@@ -109,9 +160,14 @@ class Settings:
             if not value:
                 value = env.get(var, "").strip()
             if attr in _DEFAULTS:
-                values[attr] = _clean_url(value, attr) if value else _DEFAULTS[attr]
+                values[attr] = _clean_url(value, attr) if value else None
             else:
                 values[attr] = value or None
+        dialect, dashboard_url = _dashboard_platform(values["dashboard_dialect"], values)
+        values["dashboard_dialect"] = dialect
+        values["dashboard_url"] = dashboard_url
+        for attr, default in _DEFAULTS.items():
+            values[attr] = values[attr] or default
         return cls(**values)  # type: ignore[arg-type]
 
     def require(self, *attrs: str) -> None:

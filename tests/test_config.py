@@ -7,6 +7,7 @@ import pytest
 from bw_pulumi.config import (
     DEFAULT_CATAPULT_URL,
     DEFAULT_DASHBOARD_URL,
+    DEFAULT_UNIVERSAL_DASHBOARD_URL,
     SETTINGS_KEYS,
     Settings,
 )
@@ -33,7 +34,8 @@ def test_stack_config_is_read_with_full_keys() -> None:
 
 
 def test_environment_fills_what_config_lacks_and_config_wins() -> None:
-    env = {var: f"env-{attr}" for attr, (_, var) in SETTINGS_KEYS.items() if "url" not in attr}
+    free_text = {a for a in SETTINGS_KEYS if "url" not in a and a != "dashboard_dialect"}
+    env = {var: f"env-{attr}" for attr, (_, var) in SETTINGS_KEYS.items() if attr in free_text}
     s = Settings.load({"bandwidth:username": "from-config", "bandwidth:password": "  "}, env=env)
     assert s.username == "from-config"
     assert s.password == "env-password"  # a blank config value falls back to the env var
@@ -89,3 +91,65 @@ def test_secrets_never_appear_in_repr() -> None:
 def test_non_string_config_values_are_stringified() -> None:
     s = Settings.load({"bandwidth:accountId": 9900778}, env={})
     assert s.account_id == "9900778"
+
+
+# -- the Dashboard dialect (bandwidth:dashboardDialect) -------------------------------------------
+
+
+def _platform(config: dict[str, str], env: dict[str, str] | None = None) -> tuple[str, str]:
+    s = Settings.load(config, env=env or {})
+    return s.dashboard_dialect, s.dashboard_url
+
+
+def test_the_dialect_defaults_to_classic_at_the_classic_url() -> None:
+    assert _platform({}) == ("classic", DEFAULT_DASHBOARD_URL)
+    assert _platform({"bandwidth:dashboardUrl": "http://127.0.0.1:8080/api"})[0] == "classic"
+
+
+def test_a_universal_platform_url_selects_the_universal_dialect() -> None:
+    url = "http://127.0.0.1:8080/api/v2/"
+    assert _platform({"bandwidth:dashboardUrl": url}) == (
+        "universal",
+        "http://127.0.0.1:8080/api/v2",
+    )
+
+
+def test_the_universal_dialect_alone_uses_bandwidths_universal_platform_base() -> None:
+    assert DEFAULT_UNIVERSAL_DASHBOARD_URL == "https://api.bandwidth.com/api/v2"
+    assert _platform({"bandwidth:dashboardDialect": "Universal"}) == (
+        "universal",
+        DEFAULT_UNIVERSAL_DASHBOARD_URL,
+    )
+    env = {"BANDWIDTH_DASHBOARD_DIALECT": "universal"}
+    assert _platform({}, env) == ("universal", DEFAULT_UNIVERSAL_DASHBOARD_URL)
+    assert _platform({"bandwidth:dashboardDialect": "classic"}, env)[0] == "classic"
+
+
+def test_an_unknown_dialect_names_the_key_the_variable_and_the_choices() -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.load({"bandwidth:dashboardDialect": "v2"}, env={})
+    text = str(info.value)
+    assert "bandwidth:dashboardDialect" in text and "BANDWIDTH_DASHBOARD_DIALECT" in text
+    assert "classic, universal" in text and "'v2'" in text
+
+
+@pytest.mark.parametrize(
+    ("dialect", "url"),
+    [
+        ("universal", "https://dashboard.bandwidth.com/api"),
+        ("universal", "https://dashboard.bandwidth.com/v1.0"),
+        ("classic", "https://api.bandwidth.com/api/v2"),
+    ],
+)
+def test_a_dialect_its_url_contradicts_is_refused_naming_both_keys(dialect: str, url: str) -> None:
+    config = {"bandwidth:dashboardDialect": dialect, "bandwidth:dashboardUrl": url}
+    with pytest.raises(ConfigError) as info:
+        Settings.load(config, env={})
+    assert "bandwidth:dashboardDialect" in str(info.value)
+    assert "bandwidth:dashboardUrl" in str(info.value)
+
+
+def test_universal_at_a_url_of_another_shape_is_taken_as_set() -> None:
+    """A proxy in front of the Universal Platform may have any path."""
+    config = {"bandwidth:dashboardDialect": "universal", "bandwidth:dashboardUrl": "https://p/bw"}
+    assert _platform(config) == ("universal", "https://p/bw")

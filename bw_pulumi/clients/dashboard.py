@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from .. import _xml
 from .._http import Transport, id_from_location
-from ..errors import ErrorDetail, NotFound, ValidationError
-from .dashboard_dialect import DASHBOARD
+from ..errors import ConfigError, ErrorDetail, NotFound, ValidationError
+from .dashboard_dialect import DASHBOARD, DashboardDialect
 from .dashboard_models import (
     Address,
     CheckerResult,
@@ -84,7 +84,11 @@ DEFAULT_IN_SERVICE_PAGE_SIZE = 500
 
 
 class DashboardClient:
-    """Typed calls under ``{base_url}/accounts/{account_id}``."""
+    """Typed calls under ``{base_url}/accounts/{account_id}``.
+
+    Numbers go in and come out in ten digits whatever the platform: ``dialect`` spells them
+    for the wire (E.164 on the Universal Platform) and names the collections it serves.
+    """
 
     def __init__(
         self,
@@ -94,26 +98,47 @@ class DashboardClient:
         password: str,
         *,
         transport: Transport | None = None,
+        dialect: DashboardDialect = DASHBOARD,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.account_id = account_id
-        self.transport = transport or Transport(self.base_url, (username, password), DASHBOARD)
+        self.dialect = dialect
+        self.transport = transport or Transport(self.base_url, (username, password), dialect)
 
     def __repr__(self) -> str:
-        return f"DashboardClient({self.base_url!r}, account_id={self.account_id!r})"
+        return (
+            f"DashboardClient({self.base_url!r}, account_id={self.account_id!r}, "
+            f"dialect={self.dialect.platform!r})"
+        )
 
     def _path(self, *segments: str) -> str:
         tail = "/".join(quote(s, safe="") for s in segments)
         return f"/accounts/{quote(self.account_id, safe='')}/{tail}"
 
+    def _orders(self, collection: str, *segments: str) -> str:
+        """A path under an order collection, wherever the platform serves it."""
+        if not self.dialect.serves(collection):
+            raise ConfigError(
+                f"the Universal Platform (bandwidth:dashboardDialect universal) no longer "
+                f"serves {collection}: import numbers with ImportTnOrder instead"
+            )
+        return self._path(*self.dialect.collection(collection), *segments)
+
+    def _read(self, response: requests.Response) -> etree._Element:
+        return self.dialect.read(_xml.parse(response.content))
+
     def _get_xml(self, path: str, params: dict[str, object] | None = None) -> etree._Element:
-        return _xml.parse(self.transport.request("GET", path, params=params).content)
+        return self._read(self.transport.request("GET", path, params=params))
 
     def _post_xml(self, path: str, body: bytes, *, idempotent: bool = False) -> _Posted:
         response = self.transport.request(
-            "POST", path, data=body, headers=XML_HEADERS, idempotent=idempotent
+            "POST",
+            path,
+            data=self.dialect.body_sent(body),
+            headers=XML_HEADERS,
+            idempotent=idempotent,
         )
-        root = _xml.parse(response.content) if response.content.strip() else None
+        root = self._read(response) if response.content.strip() else None
         return _Posted(root, response)
 
     # -- subscriptions (section 2) ---------------------------------------------------------
@@ -194,13 +219,13 @@ class DashboardClient:
     # -- importTnOrders (section 4) --------------------------------------------------------
 
     def create_import_order(self, req: ImportOrderRequest) -> ImportOrder:
-        posted = self._post_xml(self._path("importTnOrders"), build_import_order(req))
+        posted = self._post_xml(self._orders("importTnOrders"), build_import_order(req))
         if posted.root is not None and _xml.find(posted.root, "ImportTnOrder") is not None:
             return parse_import_order(posted.root)
         return self.get_import_order(id_from_location(posted.response))
 
     def get_import_order(self, order_id: str) -> ImportOrder:
-        return parse_import_order(self._get_xml(self._path("importTnOrders", order_id)))
+        return parse_import_order(self._get_xml(self._orders("importTnOrders", order_id)))
 
     def list_import_orders(
         self,
@@ -213,7 +238,7 @@ class DashboardClient:
         )
 
     def import_order_history(self, order_id: str) -> list[HistoryEntry]:
-        return parse_history(self._get_xml(self._path("importTnOrders", order_id, "history")))
+        return parse_history(self._get_xml(self._orders("importTnOrders", order_id, "history")))
 
     def upload_loa(
         self,
@@ -225,7 +250,7 @@ class DashboardClient:
         """POST the raw file; returns the file name Bandwidth gave it (section 4.5)."""
         response = self.transport.request(
             "POST",
-            self._path("importTnOrders", order_id, "loas"),
+            self._orders("importTnOrders", order_id, "loas"),
             params={"documentType": document_type},
             data=data,
             headers={"Content-Type": content_type, "Accept": "application/xml"},
@@ -239,7 +264,7 @@ class DashboardClient:
         return id_from_location(response)
 
     def list_loas(self, order_id: str) -> list[str]:
-        return parse_loa_file_names(self._get_xml(self._path("importTnOrders", order_id, "loas")))
+        return parse_loa_file_names(self._get_xml(self._orders("importTnOrders", order_id, "loas")))
 
     # -- removeImportedTnOrders (section 5) ------------------------------------------------
 
@@ -247,14 +272,14 @@ class DashboardClient:
         self, tns: Sequence[str], customer_order_id: str | None = None
     ) -> RemoveOrder:
         posted = self._post_xml(
-            self._path("removeImportedTnOrders"), build_remove_order(tns, customer_order_id)
+            self._orders("removeImportedTnOrders"), build_remove_order(tns, customer_order_id)
         )
         if posted.root is not None and _xml.find(posted.root, "RemoveImportedTnOrder") is not None:
             return parse_remove_order(posted.root)
         return self.get_remove_order(id_from_location(posted.response))
 
     def get_remove_order(self, order_id: str) -> RemoveOrder:
-        return parse_remove_order(self._get_xml(self._path("removeImportedTnOrders", order_id)))
+        return parse_remove_order(self._get_xml(self._orders("removeImportedTnOrders", order_id)))
 
     def list_remove_orders(
         self,
@@ -278,11 +303,11 @@ class DashboardClient:
         if customer_order_id:
             params["customerOrderId"] = customer_order_id
         if tn:
-            params["tn"] = tn
+            params["tn"] = self.dialect.number_sent(tn)
         if status:
             params["status"] = [status] if isinstance(status, str) else list(status)
         try:
-            response = self.transport.request("GET", self._path(collection), params=params)
+            response = self.transport.request("GET", self._orders(collection), params=params)
         except NotFound:
             # Unverified (API doc 4.2, 15): how an order list that matches nothing answers. The
             # sibling externalTns list answers 404, so a filtered 404 is read as "no orders".
@@ -291,14 +316,14 @@ class DashboardClient:
             raise
         if response.status_code == 204 or not response.content.strip():
             return []
-        return parse_order_summaries(_xml.parse(response.content), summary_tag)
+        return parse_order_summaries(self._read(response), summary_tag)
 
     # -- inserviceNumbers (section 6) ------------------------------------------------------
 
     def is_in_service(self, tn: str) -> bool:
         """O(1) per number: 200 (no body) means in service, 404 means not."""
         response = self.transport.request(
-            "GET", self._path("inserviceNumbers", tn), ok=(200, 204, 404)
+            "GET", self._path("inserviceNumbers", self.dialect.number_sent(tn)), ok=(200, 204, 404)
         )
         return response.status_code != 404
 
@@ -342,7 +367,7 @@ class DashboardClient:
             response = self.transport.request("GET", path, params=params)
             if response.status_code == 204 or not response.content.strip():
                 return
-            page = parse_in_service_page(_xml.parse(response.content))
+            page = parse_in_service_page(self._read(response))
             yield page
             path = rebase_link(page.next_link, self.base_url)
             params = None  # the next link carries its own query (page is an opaque cursor)
@@ -362,13 +387,13 @@ class DashboardClient:
         customer_order_id: str | None = None,
     ) -> ExternalTnsOrder:
         body = build_external_tns_order(tns, site_id, action, sip_peer_id, customer_order_id)
-        posted = self._post_xml(self._path("externalTns"), body)
+        posted = self._post_xml(self._orders("externalTns"), body)
         if posted.root is not None and _xml.find_text(posted.root, "OrderId"):
             return parse_external_tns_order(posted.root)
         return self.get_external_tns_order(id_from_location(posted.response))
 
     def get_external_tns_order(self, order_id: str) -> ExternalTnsOrder:
-        return parse_external_tns_order(self._get_xml(self._path("externalTns", order_id)))
+        return parse_external_tns_order(self._get_xml(self._orders("externalTns", order_id)))
 
 
 @dataclass(frozen=True)

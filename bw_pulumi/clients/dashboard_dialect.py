@@ -1,21 +1,44 @@
-"""How the Dashboard API speaks on the wire where the transport must listen: errors and 429s.
+"""How the Dashboard API speaks on the wire: errors and 429s, and the platform's spelling.
 
 The transport (:mod:`bw_pulumi._http`) is API-agnostic; it asks this dialect what a failed
 exchange said and how to read a rate-limit reset. The Dashboard documents no request budgets,
 so nothing is paced: its 429s are honoured as they come. Request and response *bodies* stay
-with :mod:`bw_pulumi.clients.dashboard`.
+with :mod:`bw_pulumi.clients.dashboard`, which asks the dialect only how the platform spells
+numbers and names the import collections.
+
+Two platforms serve the same API (``bandwidth:dashboardDialect``): the classic Dashboard
+(:data:`DASHBOARD`) and the Universal Platform (:data:`UNIVERSAL`, bandwidth-api-v2.md 1 and
+bandwidth-api.md 1.1), whose numbers are E.164 everywhere and whose imports and removals live
+at ``importTnOrders/messaging`` and ``removeImportedTnOrders/messaging``. The client's callers,
+and so the state, keep the ten-digit numbers either way: switching dialects diffs nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .. import _xml
 from ..errors import ErrorDetail
 
-__all__ = ["DASHBOARD", "DashboardDialect", "dashboard_error_details"]
+if TYPE_CHECKING:
+    from lxml import etree
+
+__all__ = [
+    "DASHBOARD",
+    "UNIVERSAL",
+    "DashboardDialect",
+    "dashboard_error_details",
+    "dialect_for",
+]
+
+#: A NANP number as the Universal Platform spells it; the ten digits are group 1.
+_E164 = re.compile(r"^\+1(\d{10})$")
+_TEN = re.compile(r"^\d{10}$")
+#: The collections the Universal Platform serves under ``{collection}/messaging``.
+_MESSAGING_COLLECTIONS = frozenset({"importTnOrders", "removeImportedTnOrders"})
 
 
 def dashboard_error_details(body: bytes | None) -> list[ErrorDetail]:
@@ -55,18 +78,80 @@ def _first_child(node: Any, name: str) -> Any:
 
 @dataclass(frozen=True)
 class DashboardDialect:
-    """The Dashboard's side of :class:`bw_pulumi._http.Dialect`."""
+    """The Dashboard's side of :class:`bw_pulumi._http.Dialect`, for one platform."""
 
     #: Errors name the ``bandwidth:*`` Dashboard keys in their hints (see errors.py).
     api: str = "dashboard"
     #: ``X-RateLimit-Reset`` is epoch *seconds* here (API doc 1.6).
     reset_ticks_per_second: float = 1.0
+    #: ``classic`` or ``universal`` (:data:`bw_pulumi.config.DASHBOARD_DIALECTS`).
+    platform: str = "classic"
+
+    @property
+    def universal(self) -> bool:
+        return self.platform == "universal"
 
     def error_details(self, body: bytes | None) -> list[ErrorDetail]:
-        return dashboard_error_details(body)
+        details = dashboard_error_details(body)
+        if not self.universal:
+            return details
+        return [
+            replace(d, telephone_numbers=self.numbers_read(d.telephone_numbers)) for d in details
+        ]
 
     def is_rate_limited(self, status: int, details: Sequence[ErrorDetail]) -> bool:
         return status == 429
 
+    # -- the platform's spelling -----------------------------------------------------------
+
+    def collection(self, name: str) -> tuple[str, ...]:
+        """Path segments of an account collection: UP moves the import collections under
+        ``/messaging``. Unconfirmed (v2 doc 1 names only the collections): that an order's
+        own paths (``/{orderId}``, ``/history``, ``/loas``) follow it, as the Location the
+        emulator answers with does; it is the reading that keeps one base per collection."""
+        if self.universal and name in _MESSAGING_COLLECTIONS:
+            return (name, "messaging")
+        return (name,)
+
+    def serves(self, name: str) -> bool:
+        """Whether the platform has the collection: UP no longer serves the "previously
+        deprecated v1 endpoints" (v2 doc 1), of ours the legacy ``externalTns`` (API doc 1.1)."""
+        return not (self.universal and name == "externalTns")
+
+    def number_sent(self, tn: str) -> str:
+        """A ten-digit number as the platform wants it: E.164 on UP ("E.164 everywhere")."""
+        return "+1" + tn if self.universal and _TEN.match(tn) else tn
+
+    def numbers_read(self, tns: Iterable[str]) -> tuple[str, ...]:
+        """Numbers as the platform wrote them, in the ten digits the client's callers use."""
+        return tuple(self._ten(tn) for tn in tns)
+
+    def body_sent(self, body: bytes) -> bytes:
+        """A request body with every ``TelephoneNumber`` as the platform wants it."""
+        if not self.universal or b"TelephoneNumber" not in body:
+            return body
+        root = _xml.parse(body)
+        for node in root.iter("TelephoneNumber"):
+            node.text = self.number_sent((node.text or "").strip())
+        return _xml.to_bytes(root)
+
+    def read(self, root: etree._Element) -> etree._Element:
+        """A parsed answer with every ``TelephoneNumber`` in ten digits (in place)."""
+        if self.universal:
+            for node in root.iter("TelephoneNumber"):
+                node.text = self._ten(node.text or "")
+        return root
+
+    def _ten(self, tn: str) -> str:
+        # Tolerant (which spelling UP answers in is documented, not observed): both are read.
+        found = _E164.match(tn.strip()) if self.universal else None
+        return found.group(1) if found else tn
+
 
 DASHBOARD = DashboardDialect()
+UNIVERSAL = DashboardDialect(platform="universal")
+
+
+def dialect_for(platform: str) -> DashboardDialect:
+    """The dialect ``bandwidth:dashboardDialect`` names (the config has already checked it)."""
+    return UNIVERSAL if platform == "universal" else DASHBOARD

@@ -29,6 +29,8 @@ _SCALARS = {"str": "string", "int": "integer", "float": "number", "bool": "boole
 _ANY = {"$ref": "pulumi.json#/Any"}
 _SECRET_CONFIG = {"password", "api_token", "api_secret", "client_secret"}
 _DYNAMIC_IMPORT = re.compile(r"\n\s*Import: .*", re.DOTALL)
+#: The docstrings' per-field sections for help(): the schema describes each property instead.
+_FIELD_SECTION = re.compile(r"\n\n(?:Attributes|Outputs):(?:\n .*)+")
 Spec = dict[str, Any]
 
 
@@ -93,7 +95,7 @@ def _attributes(cls: type) -> dict[str, tuple[ast.expr, str]]:
 
 def _description(cls: type) -> str:
     doc = inspect.cleandoc(cls.__doc__ or "")
-    return _DYNAMIC_IMPORT.sub("", doc).strip()
+    return _DYNAMIC_IMPORT.sub("", _FIELD_SECTION.sub("", doc)).strip()
 
 
 def _object(cls: type, module: Any, secrets: frozenset[str] = frozenset()) -> Spec:

@@ -1,9 +1,9 @@
 """ImportTnOrder's letter of authorization: which import orders get ``loa_file``, and when.
 
 Bandwidth takes the LOA per import order (``/importTnOrders/{id}/loas``, bandwidth-api.md 4.5)
-and requires it "for completed orders" (Bandwidth's Hosted Messaging API Setup guide), while one resource places an order for its
-create and another for every update or adoption that adds numbers (or re-orders after a rolled
-back PARTIAL, or resumes an interrupted one). So:
+and requires it "for completed orders" (Bandwidth's Hosted Messaging API Setup guide), while one
+resource places an order for its create and another for every update or adoption that adds
+numbers (or re-orders after a rolled back PARTIAL, or resumes an interrupted one). So:
 
 - every order that ends holding numbers gets the file once it has finished; one that failed or
   was rolled back holds nothing and needs none. A resumed order that already has an LOA (from

@@ -26,7 +26,26 @@ ApplicationProvider.__module__ = "bw_pulumi"
 
 @dataclass
 class ApplicationArgs:
-    """Inputs of :class:`Application`; every one updates in place."""
+    """Inputs of :class:`Application`; every one updates in place.
+
+    Optional inputs left unset keep whatever Catapult applies (its default, or a portal edit).
+
+    Attributes:
+        name: Required. Application name. Updates.
+        incoming_message_url: Required. Where Catapult delivers inbound SMS events. Updates.
+        incoming_message_url_callback_timeout: Callback timeout in ms (1..10000); default
+            Catapult's. Updates.
+        incoming_message_fallback_url: Tried when ``incoming_message_url`` fails; default
+            none. Updates.
+        callback_http_method: ``GET`` or ``POST``, any case; default Catapult's (POST).
+            Updates.
+        incoming_call_url: Where Catapult delivers inbound call events; default none. Updates.
+        incoming_call_fallback_url: Tried when ``incoming_call_url`` fails; default none.
+            Updates.
+        auto_answer: Answer incoming calls automatically; default Catapult's (true). Updates.
+        adopt_application_id: Take over this existing application; destroy then deletes it.
+            Default none; read only at create.
+    """
 
     name: pulumi.Input[str]
     """Application name."""
@@ -56,6 +75,17 @@ class Application(Resource, module="bandwidth", name="Application"):
     Pulumi (the next ``up`` re-creates it) and fields edited in the portal (the next ``up`` puts
     them back). Inputs left unset accept whatever default Catapult applies.
 
+    Outputs:
+        application_id: Catapult's id (``a-...``, also the resource id): what bindings take.
+        name: The application's name.
+        incoming_message_url: Where Catapult delivers inbound SMS events.
+        incoming_message_url_callback_timeout: Callback timeout in milliseconds, if set.
+        incoming_message_fallback_url: Tried when ``incoming_message_url`` fails, if set.
+        callback_http_method: ``GET`` or ``POST`` (upper case), if set.
+        incoming_call_url: Where Catapult delivers inbound call events, if set.
+        incoming_call_fallback_url: Tried when ``incoming_call_url`` fails, if set.
+        auto_answer: Whether incoming calls are answered automatically, if set.
+
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_application_id`` to take over an existing application: create converges it to these
     inputs, and ``pulumi destroy`` then deletes it.
@@ -84,6 +114,15 @@ class Application(Resource, module="bandwidth", name="Application"):
     def __init__(
         self, resource_name: str, args: ApplicationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        """A Catapult (v1) messaging application that receives a number's inbound SMS.
+
+        ``help(Application)`` lists its outputs, ``help(ApplicationArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`ApplicationArgs`).
+            opts: Pulumi resource options (``depends_on``, ``protect``, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props["application_id"] = None
         install_serialize_provider_guard()  # before the SDK pickles the provider

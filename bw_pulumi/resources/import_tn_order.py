@@ -239,7 +239,16 @@ def _subscriber_props(sub: Subscriber | Mapping[str, Any] | None) -> Any:
 
 @dataclass
 class ServiceAddress:
-    """The subscriber's service address, as the import order records it."""
+    """The subscriber's service address, as the import order records it.
+
+    Attributes:
+        house_number: Required. House number (``HouseNumber``).
+        street_name: Required. Street name (``StreetName``).
+        city: Required. City name.
+        state_code: Required. Two-letter state code, such as ``NC``.
+        zip: Required. ZIP code, as a string (a leading zero would be lost in a number).
+        county: County, if the address needs one; default none.
+    """
 
     house_number: pulumi.Input[str]
     """House number (``HouseNumber``)."""
@@ -257,7 +266,12 @@ class ServiceAddress:
 
 @dataclass
 class Subscriber:
-    """Who the numbers belong to (``name`` at most 45 characters)."""
+    """Who the numbers belong to (``name`` at most 45 characters).
+
+    Attributes:
+        name: Required. Subscriber name, at most 45 characters.
+        service_address: Required. Where the service is (:class:`ServiceAddress`).
+    """
 
     name: pulumi.Input[str]
     """Subscriber name, at most 45 characters."""
@@ -272,6 +286,29 @@ class ImportTnOrderArgs:
     ``telephone_numbers`` updates in place (one import order for added numbers, one removal order
     for dropped ones). ``site_id``, ``sip_peer_id``, ``subscriber`` and ``loa_authorizing_person``
     replace the order, removing its numbers first. The rest only change how the next order runs.
+
+    Attributes:
+        telephone_numbers: Required. Numbers in any common form (10-digit, +1 E.164,
+            punctuated); stored as 10 digits, sorted. Updates: added numbers are imported,
+            dropped ones removed.
+        site_id: Required. Dashboard site (sub-account) the numbers go into. Replaces.
+        subscriber: Required. Subscriber name and service address (:class:`Subscriber`).
+            Replaces.
+        loa_authorizing_person: Required. Who signed the letter of authorization. Replaces.
+        sip_peer_id: SIP peer (Location); default the site's default peer. Replaces when set
+            or changed (left unset, the order's own peer is accepted).
+        customer_order_id: Idempotency key (1-40 letters, digits, dashes, spaces); default
+            derived from project, stack and resource name. Updates (later orders).
+        loa_file: Path of the signed LOA (PDF) uploaded to each order holding numbers;
+            default none. Updates: the new file is uploaded to those orders.
+        check_importability: Run importTnChecker before ordering; default true. Updates
+            (later orders).
+        allow_partial: Keep the numbers that imported when others fail; default false (roll
+            back and fail). Updates (later orders).
+        wait_timeout: Seconds to wait for each order; default 600 (the next ``up`` resumes
+            a slower one). Updates (later orders).
+        adopt_order_id: Take over numbers imported by hand with this order; destroy then
+            removes them. Default none; read only at create.
     """
 
     telephone_numbers: pulumi.Input[list[str]]
@@ -309,6 +346,23 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
     ``allow_partial``. Delete places a removal order and confirms the numbers left service.
     Refresh drops numbers no longer in service from ``imported_numbers`` (the next ``up``
     imports them again) and reports the resource gone when none remain.
+
+    Outputs:
+        order_id: Id of the import order that created (or adopted) the numbers; also the id.
+        processing_status: That order's last status (``COMPLETE``, ``PARTIAL``, ...).
+        telephone_numbers: The numbers asked for, 10 digits, sorted.
+        imported_numbers: Numbers in service through this resource: what bindings use.
+        failed_numbers: ``{number, code, description}`` per number an order reported failed.
+        last_modified: When Bandwidth last changed the order, if it said.
+        customer_order_id: The idempotency key orders were placed with.
+        site_id: Dashboard site (sub-account) the numbers were imported into.
+        sip_peer_id: SIP peer (Location) the numbers went into, if named.
+        subscriber: Subscriber ``name`` and ``service_address``, as given.
+        loa_authorizing_person: Who signed the letter of authorization.
+        loa_file: Path of the signed LOA uploaded to the orders, if given.
+        check_importability: Whether importTnChecker runs before ordering, if set.
+        allow_partial: Whether numbers that imported are kept when others fail, if set.
+        wait_timeout: Seconds each order is waited for, if set.
 
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_order_id`` to take over numbers imported by hand; ``pulumi destroy`` then removes them.
@@ -355,6 +409,16 @@ class ImportTnOrder(Resource, module="bandwidth", name="ImportTnOrder"):
         args: ImportTnOrderArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Numbers you own, imported into the Dashboard account for hosted messaging.
+
+        ``help(ImportTnOrder)`` lists its outputs, ``help(ImportTnOrderArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack (part of the default
+                ``customer_order_id``).
+            args: Its inputs (:class:`ImportTnOrderArgs`).
+            opts: Pulumi resource options (``depends_on``, ``protect``, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props["subscriber"] = _subscriber_props(args.subscriber)
         if props["customer_order_id"] is None:

@@ -28,7 +28,16 @@ LocationProvider.__module__ = "bw_pulumi"
 @dataclass
 class LocationArgs:
     """Inputs of :class:`Location`; Bandwidth documents no update of a SIP peer, so changing
-    any of them replaces the Location (created first, then the old one deleted)."""
+    any of them replaces the Location (created first, then the old one deleted).
+
+    Attributes:
+        site_id: Required. Dashboard Site (sub-account) the Location belongs to. Replaces.
+        peer_name: Required. Name of the Location (SIP peer). Replaces.
+        is_default_peer: Make it the site's default Location (where numbers ordered for the
+            site land); default Bandwidth's choice. Replaces when set or changed.
+        adopt_sip_peer_id: Take over this existing SIP peer of the site (its name must
+            match); destroy then deletes it. Default none; read only at create.
+    """
 
     site_id: pulumi.Input[str]
     """Dashboard Site (sub-account) the Location belongs to."""
@@ -53,6 +62,14 @@ class Location(Resource, module="bandwidth", name="Location"):
     ``adopt_sip_peer_id`` to take over an existing SIP peer; ``pulumi destroy`` then deletes it.
     ``Location.get(name, sip_peer_id)`` reads one without owning it (``"<site_id>/<id>"`` saves
     looking for its Site).
+
+    Outputs:
+        sip_peer_id: Bandwidth's SIP peer id (also the resource id): what ImportTnOrder and
+            LocationMessaging take.
+        site_id: The Site the Location belongs to.
+        peer_name: The Location's name.
+        is_default_peer: Whether the program asked for the site's default, if it said.
+        is_default: Whether Bandwidth reports it as the site's default Location.
     """
 
     sip_peer_id: pulumi.Output[str]
@@ -70,6 +87,15 @@ class Location(Resource, module="bandwidth", name="Location"):
     def __init__(
         self, resource_name: str, args: LocationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        """A Location (SIP peer) in a Dashboard Site; every change replaces it.
+
+        ``help(Location)`` lists its outputs, ``help(LocationArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`LocationArgs`).
+            opts: Pulumi resource options (``depends_on``, ``protect``, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props.update(dict.fromkeys(("sip_peer_id", "is_default")))
         install_serialize_provider_guard()  # before the SDK pickles the provider

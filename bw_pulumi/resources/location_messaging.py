@@ -29,7 +29,24 @@ LocationMessagingProvider.__module__ = "bw_pulumi"
 @dataclass
 class LocationMessagingArgs:
     """Inputs of :class:`LocationMessaging`. ``site_id`` and ``sip_peer_id`` replace it; the
-    rest update in place. SMS flags left unset keep what the Location has (new SMS: zone1 only)."""
+    rest update in place. SMS flags left unset keep what the Location has (new SMS: zone1 only).
+
+    Attributes:
+        site_id: Required. Dashboard Site of the Location. Replaces.
+        sip_peer_id: Required. The Location (SIP peer) whose numbers get messaging. Replaces.
+        application_id: Required. The MessagingApplication assigned to the Location. Updates.
+        toll_free: SMS to and from toll-free numbers; default: as the Location has it.
+            Updates.
+        short_code: SMS to and from short codes; default: as the Location has it. Updates.
+        zone1: SMS zone 1 (the US and Canada); Bandwidth requires it, so never false.
+            Default: as the Location has it (on). Updates.
+        zone2: SMS zone 2; default: as the Location has it (off when SMS is new). Updates.
+        zone3: SMS zone 3; default: as the Location has it (off when SMS is new). Updates.
+        zone4: SMS zone 4; default: as the Location has it (off when SMS is new). Updates.
+        zone5: SMS zone 5; default: as the Location has it (off when SMS is new). Updates.
+        mms: Also enable MMS over HTTP; default not asked for (MMS this resource did not
+            enable stays as it is). Updates.
+    """
 
     site_id: pulumi.Input[str]
     """Dashboard Site of the Location."""
@@ -69,6 +86,22 @@ class LocationMessaging(Resource, module="bandwidth", name="LocationMessaging"):
     Import: the id is ``"<site_id>/<sip_peer_id>"``; ``LocationMessaging.get(name, id)`` reads it
     without owning it. Creating one over a Location already set up takes it over without
     recording its features as its own, so destroy leaves them.
+
+    Outputs:
+        site_id: Dashboard Site of the Location.
+        sip_peer_id: The Location (SIP peer) whose numbers get messaging.
+        application_id: The assigned application (``None`` after refresh if unassigned).
+        toll_free: SMS toll-free flag, if set.
+        short_code: SMS short-code flag, if set.
+        zone1: SMS zone 1 flag, if set.
+        zone2: SMS zone 2 flag, if set.
+        zone3: SMS zone 3 flag, if set.
+        zone4: SMS zone 4 flag, if set.
+        zone5: SMS zone 5 flag, if set.
+        mms: Whether MMS is on, if asked for.
+        sms_enabled: Whether SMS is on over HTTP (``false`` after refresh if switched off).
+        sms_enabled_by_resource: Whether this resource enabled SMS (destroy then removes it).
+        mms_enabled_by_resource: Whether this resource enabled MMS (destroy then removes it).
     """
 
     site_id: pulumi.Output[str]
@@ -106,6 +139,15 @@ class LocationMessaging(Resource, module="bandwidth", name="LocationMessaging"):
         args: LocationMessagingArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """SMS (and MMS) and the Messaging-V2 application of every number in a Location.
+
+        ``help(LocationMessaging)`` lists its outputs, ``help(LocationMessagingArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`LocationMessagingArgs`).
+            opts: Pulumi resource options (``depends_on``, ``protect``, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props.update(dict.fromkeys(OUTPUTS))
         install_serialize_provider_guard()  # before the SDK pickles the provider

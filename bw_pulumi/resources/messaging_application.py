@@ -42,7 +42,12 @@ def _credentials_props(value: Any) -> Any:
 
 @dataclass
 class CallbackCredentials:
-    """Basic-auth credentials Bandwidth answers a callback's 401 challenge with (HTTPS only)."""
+    """Basic-auth credentials Bandwidth answers a callback's 401 challenge with (HTTPS only).
+
+    Attributes:
+        user_id: Required. User id Bandwidth sends.
+        password: Required. Password Bandwidth sends; secret in state, never returned.
+    """
 
     user_id: pulumi.Input[str]
     """User id Bandwidth sends."""
@@ -52,7 +57,23 @@ class CallbackCredentials:
 
 @dataclass
 class MessagingApplicationArgs:
-    """Inputs of :class:`MessagingApplication`; every one updates in place."""
+    """Inputs of :class:`MessagingApplication`; every one updates in place.
+
+    Attributes:
+        app_name: Required. Application name (Bandwidth does not require it unique). Updates.
+        inbound_callback_url: Required. Where Bandwidth POSTs inbound messages
+            (``message-received``). Updates.
+        outbound_callback_url: Where Bandwidth POSTs status callbacks (``message-delivered``,
+            ``message-failed``, ...); default none. Updates.
+        inbound_callback_credentials: :class:`CallbackCredentials` for the inbound URL (then
+            ``https://``); default none. Secret in state. Updates.
+        outbound_callback_credentials: :class:`CallbackCredentials` for the outbound URL (then
+            ``https://``); default none. Secret in state. Updates.
+        requested_callback_types: Any of ``message-delivered``, ``message-failed``,
+            ``message-sending``; default Bandwidth's. Updates.
+        adopt_application_id: Take over this existing Messaging-V2 application; destroy then
+            deletes it. Default none; read only at create.
+    """
 
     app_name: pulumi.Input[str]
     """Application name (Bandwidth does not require it to be unique)."""
@@ -81,6 +102,18 @@ class MessagingApplication(Resource, module="bandwidth", name="MessagingApplicat
     compared with a read. Destroy is refused while a Location still uses the application, naming
     the Location.
 
+    Outputs:
+        application_id: Bandwidth's ``ApplicationId`` (a UUID, also the resource id): what
+            LocationMessaging takes.
+        app_name: The application's name.
+        inbound_callback_url: Where inbound messages are delivered.
+        outbound_callback_url: Where status callbacks are delivered, if set.
+        inbound_callback_credentials: ``{user_id, password}`` for the inbound URL, if set;
+            secret.
+        outbound_callback_credentials: ``{user_id, password}`` for the outbound URL, if set;
+            secret.
+        requested_callback_types: Status callback types requested, sorted, if set.
+
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_application_id`` to take over an existing application: create converges it to these
     inputs, and ``pulumi destroy`` then deletes it.
@@ -108,6 +141,16 @@ class MessagingApplication(Resource, module="bandwidth", name="MessagingApplicat
         args: MessagingApplicationArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """A Messaging-V2 application, for the numbers of the Locations it is assigned to.
+
+        ``help(MessagingApplication)`` lists its outputs,
+        ``help(MessagingApplicationArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`MessagingApplicationArgs`).
+            opts: Pulumi resource options (``depends_on``, ``protect``, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         for prop in SECRET:
             props[prop] = _credentials_props(props[prop])

@@ -26,7 +26,17 @@ PhoneNumberProvider.__module__ = "bw_pulumi"
 
 @dataclass
 class PhoneNumberArgs:
-    """Inputs of :class:`PhoneNumber`. ``number`` replaces; the others update in place."""
+    """Inputs of :class:`PhoneNumber`. ``number`` replaces; the others update in place.
+
+    Attributes:
+        number: Required. The number in any common form (stored as E.164); it must be in
+            service on the Dashboard account. Replaces (the old binding is deleted first).
+        application_id: Required. The Catapult application that receives its messages.
+            Updates (the number moves in place).
+        name: A label shown in Catapult; default none (Catapult's label stands). Updates.
+        adopt_existing: Take over the number if it is already on the Catapult user; destroy
+            then releases it. Default false; read only at create.
+    """
 
     number: pulumi.Input[str]
     """The number, in any common form (stored as E.164)."""
@@ -50,6 +60,14 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     the Dashboard. The PhoneNumbers of one application read their binding from one shared, paged
     Catapult list per refresh (pages of 1000), not one request each.
 
+    Outputs:
+        number_id: Catapult's id of the number (``n-...``, also the resource id).
+        number: The number in E.164 form (``+1`` and ten digits).
+        national_number: The number in national format, ``(919) 555-0100``.
+        application_id: The Catapult application that receives its messages.
+        name: The label shown in Catapult, if set.
+        in_service: Whether the Dashboard had the number in service when last checked.
+
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_existing=True`` to take over a number already on the Catapult user; ``pulumi
     destroy`` then releases it.
@@ -71,6 +89,15 @@ class PhoneNumber(Resource, module="bandwidth", name="PhoneNumber"):
     def __init__(
         self, resource_name: str, args: PhoneNumberArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        """One hosted number bound to a Catapult application.
+
+        ``help(PhoneNumber)`` lists its outputs, ``help(PhoneNumberArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`PhoneNumberArgs`).
+            opts: Pulumi resource options (``depends_on`` on the ImportTnOrder, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props.update(number_id=None, national_number=None, in_service=None)
         install_serialize_provider_guard()  # before the SDK pickles the provider

@@ -25,7 +25,22 @@ PhoneNumberBindingsProvider.__module__ = "bw_pulumi"
 
 @dataclass
 class PhoneNumberBindingsArgs:
-    """Inputs of :class:`PhoneNumberBindings`; every change updates in place."""
+    """Inputs of :class:`PhoneNumberBindings`; every change updates in place.
+
+    Attributes:
+        application_id: Required. The Catapult application every number is bound to.
+            Updates: a new one moves every number to it in place.
+        telephone_numbers: Required. Numbers in service on the Dashboard account, any common
+            form (stored sorted as E.164). Updates: added ones bound, dropped ones unbound.
+        name_prefix: Catapult label of each binding: the prefix and the 10-digit number;
+            default none (no label sent). Updates (relabels every number).
+        allow_partial: Succeed when some numbers fail, listing them in ``failed_numbers``;
+            default false (undo the step and fail). Updates.
+        adopt_existing: Take over numbers already on the Catapult user; destroy then
+            releases them. Default false; read at the next step that binds.
+        wait_timeout: Seconds a create or update may spend binding (paced to Catapult's
+            import budget); default no limit. Read at the next step, never a diff.
+    """
 
     application_id: pulumi.Input[str]
     """The Catapult application every number is bound to; a new one moves them in place."""
@@ -54,6 +69,16 @@ class PhoneNumberBindings(Resource, module="bandwidth", name="PhoneNumberBinding
 
     The id is the application id at creation: ``PhoneNumberBindings.get(name, application_id)``
     reads every number bound to that application (read-only; destroy leaves them alone).
+
+    Outputs:
+        application_id: The Catapult application every number is bound to (the id at create).
+        telephone_numbers: The numbers to bind, sorted, in E.164 form.
+        name_prefix: The prefix of each binding's Catapult label, if set.
+        allow_partial: Whether a step succeeds with some numbers failed, if set.
+        number_ids: Catapult's id of each bound number (``n-...``), keyed by E.164 number.
+        in_service: Whether the Dashboard had each bound number in service, keyed likewise.
+        failed_numbers: ``{number, code, description}`` per number the last step could not
+            bind (with ``allow_partial``).
     """
 
     application_id: pulumi.Output[str]
@@ -78,6 +103,16 @@ class PhoneNumberBindings(Resource, module="bandwidth", name="PhoneNumberBinding
         args: PhoneNumberBindingsArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Many hosted numbers bound to one Catapult application, in one engine step.
+
+        ``help(PhoneNumberBindings)`` lists its outputs,
+        ``help(PhoneNumberBindingsArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`PhoneNumberBindingsArgs`).
+            opts: Pulumi resource options (``depends_on`` on the ImportTnOrder, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props.update(dict.fromkeys(OUTPUTS))
         super().__init__(PhoneNumberBindingsProvider(), resource_name, props, opts)

@@ -30,6 +30,22 @@ class SubscriptionArgs:
 
     ``order_type`` and ``order_id`` replace the subscription when changed; every other input is
     updated in place (a full PUT that resends the password).
+
+    Attributes:
+        order_type: Required. ``importtnorders``, ``removeImportedTnOrders``, ... (any case).
+            Changing it replaces the subscription.
+        callback_url: Required. Where Bandwidth POSTs ``Notification`` documents. Updates.
+        expiry: Lifetime in seconds; default 3122064000 (~99 years). Updates; Bandwidth's
+            countdown never shows as drift.
+        callback_user: Basic-auth user for the callback; default none. Give it with
+            ``callback_password`` or neither. Updates.
+        callback_password: Basic-auth password for the callback; default none. Secret in
+            state, never returned by Bandwidth. Updates.
+        public_key: Base64 certificate for mutual TLS; default none. Updates.
+        order_id: Notify about this one order (UUID) only; default all orders of the type.
+            Changing it replaces the subscription.
+        adopt_subscription_id: Take over this existing subscription at create; destroy then
+            deletes it. Default none; read only at create.
     """
 
     order_type: pulumi.Input[str]
@@ -60,6 +76,16 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
     Pulumi (the next ``up`` re-creates it) and edits to its URL, user or order filter; neither
     the expiry Bandwidth counts down nor the write-only password ever shows as drift.
 
+    Outputs:
+        subscription_id: Bandwidth's id of the subscription (also the resource id).
+        order_type: The order type notified, as Bandwidth spells it.
+        callback_url: Where Bandwidth POSTs notifications.
+        expiry: The lifetime in seconds that was set (not Bandwidth's countdown).
+        callback_user: Basic-auth user of the callback, if any.
+        callback_password: Basic-auth password of the callback, if any; secret.
+        public_key: Base64 certificate for mutual TLS, if any.
+        order_id: The one order notified about, if limited to one.
+
     Import: ``pulumi import`` cannot serve dynamic resources (pulumi/pulumi#16175). Set
     ``adopt_subscription_id`` to take over an existing subscription: create converges it to these
     inputs, and ``pulumi destroy`` then deletes it.
@@ -85,6 +111,15 @@ class Subscription(Resource, module="bandwidth", name="Subscription"):
     def __init__(
         self, resource_name: str, args: SubscriptionArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        """A Dashboard callback subscription for order-status notifications.
+
+        ``help(Subscription)`` lists its outputs, ``help(SubscriptionArgs)`` its inputs.
+
+        Args:
+            resource_name: The resource's name, unique in the stack.
+            args: Its inputs (:class:`SubscriptionArgs`).
+            opts: Pulumi resource options (``depends_on``, ``protect``, ...).
+        """
         props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         if props["expiry"] is None:
             props["expiry"] = DEFAULT_EXPIRY
