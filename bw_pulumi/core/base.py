@@ -12,7 +12,7 @@ from ..clients.dashboard import DashboardClient
 from ..clients.dashboard_apps import DashboardAppsClient
 from ..config import Settings
 from ..errors import BwPulumiError, ConfigError, Forbidden, NotFound
-from .lifecycle import CheckOutcome
+from .lifecycle import CheckOutcome, DiffOutcome, ReadOutcome
 
 __all__ = ["APIS", "READ_CACHE_SECONDS", "CoreBase", "validate_apis"]
 
@@ -93,6 +93,21 @@ class CoreBase:
 
     def check_inputs(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
         return CheckOutcome(dict(news))
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
+        raise NotImplementedError
+
+    def create(self, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def read(self, id_: str, state: dict[str, Any]) -> ReadOutcome:
+        raise NotImplementedError
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete(self, id_: str, state: dict[str, Any]) -> None:
+        raise NotImplementedError
 
     def config_failures(self) -> list[tuple[str, str]]:
         """What is wrong with the configuration of :attr:`apis`, one failure per API (with no

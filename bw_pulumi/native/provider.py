@@ -1,4 +1,5 @@
-"""The native provider: the engine's resource-provider calls on :mod:`bw_pulumi.native.adapter`.
+"""The native provider: the engine's resource-provider calls on the lifecycle cores
+(:mod:`bw_pulumi.core`, one per resource, the same code the dynamic providers adapt).
 
 Per call it converts the engine's camelCase :class:`PropertyValue` maps to plain snake_case
 dicts and back, runs the lifecycle on a worker thread (``asyncio.to_thread``: the event loop
@@ -21,9 +22,8 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from .._progress import routed_to
 from .._wait import cancel_waits
 from ..config import SETTINGS_KEYS, Settings
-from ..core.lifecycle import UNKNOWN, DiffOutcome
+from ..core.lifecycle import UNKNOWN, DiffOutcome, Lifecycle
 from ..errors import NotFound
-from .adapter import Lifecycle, lifecycle
 from .engine_log import EngineLog
 from .registry import RESOURCES, ResourceSpec, by_token, urn_parts
 from .schema import map_paths, schema, schema_json
@@ -46,7 +46,7 @@ class BandwidthProvider(p.Provider):
 
     def __init__(self, engine_address: str | None = None) -> None:
         self._log = EngineLog(engine_address)
-        self._lifecycles: dict[str, Lifecycle] = {s.token: lifecycle(s) for s in RESOURCES}
+        self._lifecycles: dict[str, Lifecycle] = {s.token: s.core_class() for s in RESOURCES}
         self.cancelled = False
 
     # -- plumbing ------------------------------------------------------------------------
@@ -125,7 +125,7 @@ class BandwidthProvider(p.Provider):
         news = self._plain(spec, request.new_inputs)
         outcome = await self._run(request.urn, life.diff, request.resource_id, olds, news)
         replaces = [camel_case(k) for k in outcome.replaces]
-        detailed = _detailed_diff(spec, outcome, olds, news) if outcome.changes else {}
+        detailed = _detailed_diff(spec, outcome) if outcome.changes else {}
         return p.DiffResponse(
             changes=outcome.changes,
             replaces=replaces,
@@ -186,16 +186,13 @@ class BandwidthProvider(p.Provider):
         await self._run(request.urn, life.delete, request.resource_id, state)
 
 
-def _detailed_diff(
-    spec: ResourceSpec, outcome: DiffOutcome, olds: dict[str, Any], news: dict[str, Any]
-) -> dict[str, p.PropertyDiff]:
-    """The inputs that differ, for the display: the ones the core names as changed (a dynamic
-    provider not yet moved to a core names none: its differing values are compared here)."""
+def _detailed_diff(spec: ResourceSpec, outcome: DiffOutcome) -> dict[str, p.PropertyDiff]:
+    """The inputs that differ, for the display: the ones the core names as changed."""
     detailed: dict[str, p.PropertyDiff] = {}
     for key in schema()["resources"][spec.token]["inputProperties"]:
         name = snake_case(key)
         if name in outcome.replaces:
             detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE_REPLACE, input_diff=True)
-        elif name in outcome.changed or (not outcome.changed and olds.get(name) != news.get(name)):
+        elif name in outcome.changed:
             detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE, input_diff=True)
     return detailed

@@ -1,5 +1,5 @@
 """The resources the plugin serves: one row per public resource, tying its ``bandwidth:index``
-token to the dynamic provider that runs it and the classes its schema is read from.
+token to the lifecycle core that runs it and the classes its schema is read from.
 
 What differs between a dynamic program and a native one is said here, once per resource:
 defaults the Python resource constructor fills in the program (the plugin has only the URN), and
@@ -15,6 +15,8 @@ from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
+from ..core.base import CoreBase
+from ..core.import_tn_order import default_customer_order_id
 from ..resources import (
     application,
     import_tn_order,
@@ -36,8 +38,9 @@ Defaulter = Callable[[dict[str, Any], str, str, str], None]
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """One resource: its token name, module (the dynamic provider, args and resource classes are
-    found there by name), and what the Python constructor would have added."""
+    """One resource: its token name, module (the dynamic provider, whose core the plugin drives,
+    and the args and resource classes are found there by name), and what the Python constructor
+    would have added."""
 
     name: str
     module: ModuleType
@@ -55,6 +58,12 @@ class ResourceSpec:
         return cls
 
     @property
+    def core_class(self) -> type[CoreBase]:
+        """The lifecycle core the plugin drives (the one the dynamic provider adapts)."""
+        cls: type[CoreBase] = getattr(self.provider_class, "core_class")  # noqa: B009
+        return cls
+
+    @property
     def args_class(self) -> type:
         cls: type = getattr(self.module, f"{self.name}Args")
         return cls
@@ -69,9 +78,7 @@ def _customer_order_id(inputs: dict[str, Any], project: str, stack: str, name: s
     # The Python ImportTnOrder constructor derives it in the program (design.md, ImportTnOrder);
     # the plugin learns project, stack and name from the URN, so the default is the same.
     if inputs.get("customer_order_id") is None:
-        inputs["customer_order_id"] = import_tn_order.default_customer_order_id(
-            project, stack, name
-        )
+        inputs["customer_order_id"] = default_customer_order_id(project, stack, name)
 
 
 RESOURCES: tuple[ResourceSpec, ...] = (

@@ -11,7 +11,7 @@ hands it the plain values (the SDK's unknowns are the core's) and wraps its plai
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import pulumi
@@ -31,31 +31,16 @@ from pulumi.runtime.rpc import wrap_rpc_secret
 
 from .._display import install_error_display
 from .._plugin_exit import freeze_heap_at_exit
-from .._progress import say as log
 from .._runtime import RUNTIME
 from .._sdk_compat import install_serialize_provider_guard
 from ..clients.catapult import CatapultClient
 from ..clients.dashboard import DashboardClient
 from ..clients.dashboard_apps import DashboardAppsClient
 from ..config import SETTINGS_KEYS, Settings
-from ..core.base import APIS, READ_CACHE_SECONDS, CoreBase, validate_apis
+from ..core.base import CoreBase, validate_apis
 from ..core.lifecycle import CheckOutcome, DiffOutcome, UnknownValue
-from ..core.values import as_text, check_number_list, is_unknown, user_props
-from ..core.values import diff_props as core_diff_props
 
-__all__ = [
-    "APIS",
-    "READ_CACHE_SECONDS",
-    "BaseProvider",
-    "Failures",
-    "as_text",
-    "check_number_list",
-    "diff_props",
-    "get_resource",
-    "is_unknown",
-    "log",
-    "user_props",
-]
+__all__ = ["BaseProvider", "check_result", "diff_result", "get_resource"]
 
 _WRAPPED = "_bw_dynamic_wrapped"
 # The SDK's unknowns (preview) are the core's: they reach a core, and come back, as they are.
@@ -76,18 +61,6 @@ def diff_result(outcome: DiffOutcome) -> DiffResult:
     )
 
 
-class Failures(list[CheckFailure]):
-    """Collects ``CheckFailure``s (providers not yet moved to a core)."""
-
-    def add(self, prop: str, reason: str) -> None:
-        self.append(CheckFailure(prop, reason))
-
-
-def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any], **kwargs: Any) -> DiffResult:
-    """:func:`bw_pulumi.core.values.diff_props` as the SDK's result (providers not yet moved)."""
-    return diff_result(core_diff_props(olds, news, **kwargs))
-
-
 class BaseProvider(ResourceProvider):
     """A dynamic provider over the lifecycle core :attr:`core_class`; pickles to a bare class
     reference (no settings, no secrets)."""
@@ -103,13 +76,12 @@ class BaseProvider(ResourceProvider):
         if core is not None:
             cls.apis = core.apis
             return
-        # A provider without a core: its own methods, its check and diff on the core's outcomes
-        # and followed by the config proof of the APIs it declares.
+        # A provider without a core (a test's, or a new one being written): its own methods,
+        # its own check followed by the config proof of the APIs it declares.
         validate_apis(cls)
-        for name, wrap in (("check", _own_check), ("diff", _own_diff)):
-            method = vars(cls).get(name)
-            if method is not None and not getattr(method, _WRAPPED, False):
-                setattr(cls, name, wrap(method))
+        check = vars(cls).get("check")
+        if check is not None and not getattr(check, _WRAPPED, False):
+            cls.check = _own_check(check)  # type: ignore[method-assign]
 
     def __getstate__(self) -> dict[str, Any]:
         # Belt and braces: even if an attribute were set, nothing of the instance is pickled.
@@ -161,14 +133,14 @@ class BaseProvider(ResourceProvider):
         return check_result(self.core().check(olds, news))
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_result(self.core().diff(id_, olds, news))  # type: ignore[attr-defined]
+        return diff_result(self.core().diff(id_, olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        id_, outs = self.core().create(props)  # type: ignore[attr-defined]
+        id_, outs = self.core().create(props)
         return CreateResult(id_, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        outcome = self.core().read(id_, props)  # type: ignore[attr-defined]
+        outcome = self.core().read(id_, props)
         inputs = outcome.inputs
         if inputs is not None and outcome.secrets:
             inputs = {
@@ -177,40 +149,23 @@ class BaseProvider(ResourceProvider):
         return ReadResult(outcome.id, outcome.outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self.core().update(id_, olds, news))  # type: ignore[attr-defined]
+        return UpdateResult(self.core().update(id_, olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.core().delete(id_, props)  # type: ignore[attr-defined]
+        self.core().delete(id_, props)
 
 
 def _own_check(check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
-    """A provider's own ``check`` on the core's values, followed by the config proof."""
+    """A provider's own ``check``, followed by the config proof."""
 
     @functools.wraps(check)
     def checked(self: BaseProvider, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = check(self, olds, news)
-        failures = [
-            f if isinstance(f, CheckFailure) else CheckFailure(*f) for f in result.failures or ()
-        ]
-        result.failures = [*failures, *self.config_failures()]
+        result.failures = [*(result.failures or ()), *self.config_failures()]
         return result
 
     setattr(checked, _WRAPPED, True)
     return checked
-
-
-def _own_diff(diff: Callable[..., Any]) -> Callable[..., DiffResult]:
-    """A provider's own ``diff`` on the core's values, its outcome as the SDK's result."""
-
-    @functools.wraps(diff)
-    def diffed(
-        self: BaseProvider, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> DiffResult:
-        result = diff(self, id_, olds, news)
-        return diff_result(result) if isinstance(result, DiffOutcome) else result
-
-    setattr(diffed, _WRAPPED, True)
-    return diffed
 
 
 R = TypeVar("R", bound=Resource)
