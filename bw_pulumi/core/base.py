@@ -12,7 +12,7 @@ from ..clients.dashboard import DashboardClient
 from ..clients.dashboard_apps import DashboardAppsClient
 from ..config import Settings
 from ..errors import BwPulumiError, ConfigError, Forbidden, NotFound
-from .lifecycle import CheckOutcome, DiffOutcome, ReadOutcome
+from .lifecycle import CheckOutcome, DiffOutcome, ReadOutcome, ResourceName
 
 __all__ = ["APIS", "READ_CACHE_SECONDS", "CoreBase", "validate_apis"]
 
@@ -83,8 +83,13 @@ class CoreBase:
         """Applications and Locations of the current platform, over the Dashboard client."""
         return DashboardAppsClient(self.dashboard())
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
-        """:meth:`check_inputs`, then the config proof (:meth:`config_failures`)."""
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], resource: ResourceName | None = None
+    ) -> CheckOutcome:
+        """:meth:`check_inputs`, then the config proof (:meth:`config_failures`). ``resource``
+        names the resource where an input defaults from it (:meth:`with_defaults`)."""
+        if resource is not None:
+            news = self.with_defaults(news, resource)
         outcome = self.check_inputs(olds, news)
         problems = self.config_failures()
         if not problems:
@@ -93,6 +98,10 @@ class CoreBase:
 
     def check_inputs(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
         return CheckOutcome(dict(news))
+
+    def with_defaults(self, news: dict[str, Any], resource: ResourceName) -> dict[str, Any]:
+        """``news`` with the inputs that default from the resource's name filled in."""
+        return news
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
         raise NotImplementedError

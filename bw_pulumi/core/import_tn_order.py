@@ -32,7 +32,7 @@ from ..resources._import_state import (
 from ..resources._ordering import ImportOutcome, check_in_service, import_numbers, remove_numbers
 from ..resources._unbind_first import unbind_before_removal
 from .base import READ_CACHE_SECONDS, CoreBase
-from .lifecycle import CheckOutcome, DiffOutcome, ReadOutcome
+from .lifecycle import CheckOutcome, DiffOutcome, ReadOutcome, ResourceName
 from .values import diff_props, is_unknown, user_props
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "ImportTnOrderCore", "default_customer_order_id"]
@@ -58,6 +58,13 @@ class ImportTnOrderCore(CoreBase):
     """importTnChecker, importTnOrders and removeImportedTnOrders."""
 
     apis = ("dashboard",)
+
+    def with_defaults(self, news: dict[str, Any], resource: ResourceName) -> dict[str, Any]:
+        # design.md, ImportTnOrder: one order id per stack resource, the same from any program.
+        if news.get("customer_order_id") is not None:
+            return news
+        default = default_customer_order_id(resource.project, resource.stack, resource.name)
+        return {**news, "customer_order_id": default}
 
     def check_inputs(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome:
         # No network: check runs on every preview, and unknown values pass through.

@@ -18,6 +18,7 @@ __all__ = [
     "DiffOutcome",
     "Lifecycle",
     "ReadOutcome",
+    "ResourceName",
     "UnknownValue",
 ]
 
@@ -39,6 +40,16 @@ class UnknownValue(ABC):  # noqa: B024 (an ABC for ``register``, with nothing ab
 
 
 UNKNOWN = UnknownValue()
+
+
+@dataclass(frozen=True)
+class ResourceName:
+    """Which resource of which stack a call is for: what a Python constructor reads from the
+    program (``pulumi.get_project()``...) and a plugin from the URN, for inputs derived from it."""
+
+    project: str
+    stack: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,9 @@ class Lifecycle(Protocol):
 
     def configure(self, settings: Settings) -> None: ...
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckOutcome: ...
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], resource: ResourceName | None = None
+    ) -> CheckOutcome: ...
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome: ...
 

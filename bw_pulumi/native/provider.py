@@ -22,7 +22,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from .._progress import routed_to
 from .._wait import cancel_waits
 from ..config import SETTINGS_KEYS, Settings
-from ..core.lifecycle import UNKNOWN, DiffOutcome, Lifecycle
+from ..core.lifecycle import UNKNOWN, DiffOutcome, Lifecycle, ResourceName
 from ..errors import NotFound
 from .engine_log import EngineLog
 from .registry import RESOURCES, ResourceSpec, by_token, urn_parts
@@ -110,10 +110,9 @@ class BandwidthProvider(p.Provider):
         spec, life = self._resource(request.urn)
         olds = self._plain(spec, request.old_inputs)
         news = self._plain(spec, request.new_inputs)
-        if spec.defaults is not None:
-            stack, project, _, name = urn_parts(request.urn)
-            spec.defaults(news, project, stack, name)
-        outcome = await self._run(request.urn, life.check, olds, news)
+        stack, project, _, name = urn_parts(request.urn)
+        resource = ResourceName(project, stack, name)
+        outcome = await self._run(request.urn, life.check, olds, news, resource)
         return p.CheckResponse(
             inputs=self._wire(spec, outcome.inputs),
             failures=[p.CheckFailure(camel_case(k), reason) for k, reason in outcome.failures],

@@ -10,12 +10,12 @@ from pulumi.runtime import rpc
 from bw_pulumi import SubscriptionProvider
 from bw_pulumi.config import Settings
 from bw_pulumi.core.application import ApplicationCore
-from bw_pulumi.core.import_tn_order import ImportTnOrderCore
-from bw_pulumi.core.lifecycle import UNKNOWN
+from bw_pulumi.core.import_tn_order import ImportTnOrderCore, default_customer_order_id
+from bw_pulumi.core.lifecycle import UNKNOWN, ResourceName
 from bw_pulumi.core.subscription import SubscriptionCore
 from bw_pulumi.emulator import Emulator
 
-from .conftest import configured
+from .conftest import configured, order_inputs
 
 SECRET = "core-callback-s3cret"
 SUB = {
@@ -83,3 +83,14 @@ def test_an_unknown_input_passes_check_and_counts_as_changed() -> None:
     assert checked.failures == [] and checked.inputs["callback_url"] is UNKNOWN
     outcome = core.diff("id", SUB, {**SUB, "callback_url": UNKNOWN})
     assert outcome.changes and outcome.changed == ["callback_url"]
+
+
+def test_check_derives_the_order_id_from_the_resource_name_as_the_constructor_does() -> None:
+    news = order_inputs(["9195550100"])
+    del news["customer_order_id"]
+    where = ResourceName("app", "dev", "numbers")
+    checked = ImportTnOrderCore().check({}, news, where)
+    assert checked.inputs["customer_order_id"] == default_customer_order_id("app", "dev", "numbers")
+    kept = ImportTnOrderCore().check({}, {**news, "customer_order_id": "mine-1"}, where)
+    assert kept.inputs["customer_order_id"] == "mine-1"
+    assert "customer_order_id" not in ImportTnOrderCore().check({}, news).inputs
