@@ -44,7 +44,7 @@ def snake_case(name: str) -> str:
 
 
 def _convert(value: Any, rename: Any, maps: Collection[str], path: str = "") -> Any:
-    if isinstance(value, Mapping) and not rpc.is_rpc_secret(value):
+    if isinstance(value, Mapping):
         if path in maps:
             return {k: _convert(v, rename, maps, path + ".*") for k, v in value.items()}
         return {
@@ -102,8 +102,6 @@ def from_property_map(props: Mapping[str, PropertyValue]) -> dict[str, Any]:
 
 
 def _value(value: Any, secret: bool = False) -> PropertyValue:
-    if rpc.is_rpc_secret(value):
-        return _value(rpc.unwrap_rpc_secret(value), True)
     if isinstance(value, UnknownValue):
         # PropertyValue.computed() cannot be marshalled; the wire's unknown sentinel can.
         pv = PropertyValue(rpc.UNKNOWN)
