@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bw_pulumi import ImportTnOrderProvider
 from bw_pulumi._xml import UnsafeXmlError, parse
-from bw_pulumi.resources._provider import as_text
+from bw_pulumi.core.values import as_text
 from bw_pulumi.resources.import_tn_order import default_customer_order_id
 
 # Real area codes (NANP), any exchange and line: the shapes people paste into programs.

@@ -1,4 +1,5 @@
-"""The native provider: the engine's resource-provider calls on :mod:`bw_pulumi.native.adapter`.
+"""The native provider: the engine's resource-provider calls on the lifecycle cores
+(:mod:`bw_pulumi.core`, one per resource, the same code the dynamic providers adapt).
 
 Per call it converts the engine's camelCase :class:`PropertyValue` maps to plain snake_case
 dicts and back, runs the lifecycle on a worker thread (``asyncio.to_thread``: the event loop
@@ -12,18 +13,17 @@ outputs are marked here as well, for reads and imports that have no secret input
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
-from pulumi.output import Unknown
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from .._progress import routed_to
 from .._wait import cancel_waits
 from ..config import SETTINGS_KEYS, Settings
+from ..core.lifecycle import UNKNOWN, DiffOutcome, Lifecycle, ResourceName
 from ..errors import NotFound
-from .adapter import DynamicLifecycle, Lifecycle
 from .engine_log import EngineLog
 from .registry import RESOURCES, ResourceSpec, by_token, urn_parts
 from .schema import map_paths, schema, schema_json
@@ -46,7 +46,7 @@ class BandwidthProvider(p.Provider):
 
     def __init__(self, engine_address: str | None = None) -> None:
         self._log = EngineLog(engine_address)
-        self._lifecycles: dict[str, Lifecycle] = {s.token: DynamicLifecycle(s) for s in RESOURCES}
+        self._lifecycles: dict[str, Lifecycle] = {s.token: s.core_class() for s in RESOURCES}
         self.cancelled = False
 
     # -- plumbing ------------------------------------------------------------------------
@@ -72,11 +72,14 @@ class BandwidthProvider(p.Provider):
         return to_snake(from_property_map(props), map_paths(spec))
 
     @staticmethod
-    def _wire(spec: ResourceSpec, props: Mapping[str, Any]) -> dict[str, PropertyValue]:
+    def _wire(
+        spec: ResourceSpec, props: Mapping[str, Any], secrets: Collection[str] = ()
+    ) -> dict[str, PropertyValue]:
         res = schema()["resources"][spec.token]
         secret = {
             k for k, v in {**res["inputProperties"], **res["properties"]}.items() if v.get("secret")
         }
+        secret.update(camel_case(k) for k in secrets)
         return to_property_map(to_camel(props, map_paths(spec)), secret)
 
     # -- configuration and schema ----------------------------------------------------------
@@ -92,8 +95,8 @@ class BandwidthProvider(p.Provider):
             short = key.split(":", 1)[1]
             config[key] = request.variables.get(key) or args.get(short)
         settings = Settings.load(config)
-        for lifecycle in self._lifecycles.values():
-            lifecycle.configure(settings)
+        for life in self._lifecycles.values():
+            life.configure(settings)
         return p.ConfigureResponse(accept_secrets=False, supports_preview=True)
 
     async def cancel(self) -> None:
@@ -107,10 +110,9 @@ class BandwidthProvider(p.Provider):
         spec, life = self._resource(request.urn)
         olds = self._plain(spec, request.old_inputs)
         news = self._plain(spec, request.new_inputs)
-        if spec.defaults is not None:
-            stack, project, _, name = urn_parts(request.urn)
-            spec.defaults(news, project, stack, name)
-        outcome = await self._run(request.urn, life.check, olds, news)
+        stack, project, _, name = urn_parts(request.urn)
+        resource = ResourceName(project, stack, name)
+        outcome = await self._run(request.urn, life.check, olds, news, resource)
         return p.CheckResponse(
             inputs=self._wire(spec, outcome.inputs),
             failures=[p.CheckFailure(camel_case(k), reason) for k, reason in outcome.failures],
@@ -122,7 +124,7 @@ class BandwidthProvider(p.Provider):
         news = self._plain(spec, request.new_inputs)
         outcome = await self._run(request.urn, life.diff, request.resource_id, olds, news)
         replaces = [camel_case(k) for k in outcome.replaces]
-        detailed = _detailed_diff(spec, olds, news, replaces) if outcome.changes else {}
+        detailed = _detailed_diff(spec, outcome) if outcome.changes else {}
         return p.DiffResponse(
             changes=outcome.changes,
             replaces=replaces,
@@ -137,7 +139,7 @@ class BandwidthProvider(p.Provider):
         if request.preview:
             # No API call in preview: outputs not among the inputs are not known yet.
             outputs = schema()["resources"][spec.token]["properties"]
-            pending = {snake_case(k): Unknown() for k in outputs}  # type: ignore[no-untyped-call]
+            pending = {snake_case(k): UNKNOWN for k in outputs}
             return p.CreateResponse(properties=self._wire(spec, {**pending, **inputs}))
         id_, outs = await self._run(request.urn, life.create, inputs)
         return p.CreateResponse(resource_id=id_, properties=self._wire(spec, outs))
@@ -165,7 +167,7 @@ class BandwidthProvider(p.Provider):
         return p.ReadResponse(
             resource_id=outcome.id,
             properties=self._wire(spec, outcome.outputs),
-            inputs=self._wire(spec, new_inputs or {}),
+            inputs=self._wire(spec, new_inputs or {}, outcome.secrets),
         )
 
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
@@ -183,17 +185,13 @@ class BandwidthProvider(p.Provider):
         await self._run(request.urn, life.delete, request.resource_id, state)
 
 
-def _detailed_diff(
-    spec: ResourceSpec, olds: dict[str, Any], news: dict[str, Any], replaces: list[str]
-) -> dict[str, p.PropertyDiff]:
-    """The inputs that differ, for the display: the dynamic diff says only *whether* anything
-    changed (and what replaces), so differing values are compared here (a change the provider
-    normalizes away never reaches this: it answers no changes)."""
+def _detailed_diff(spec: ResourceSpec, outcome: DiffOutcome) -> dict[str, p.PropertyDiff]:
+    """The inputs that differ, for the display: the ones the core names as changed."""
     detailed: dict[str, p.PropertyDiff] = {}
     for key in schema()["resources"][spec.token]["inputProperties"]:
         name = snake_case(key)
-        if key in replaces:
+        if name in outcome.replaces:
             detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE_REPLACE, input_diff=True)
-        elif olds.get(name) != news.get(name):
+        elif name in outcome.changed:
             detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE, input_diff=True)
     return detailed

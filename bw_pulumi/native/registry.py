@@ -1,20 +1,21 @@
 """The resources the plugin serves: one row per public resource, tying its ``bandwidth:index``
-token to the dynamic provider that runs it and the classes its schema is read from.
+token to the lifecycle core that runs it and the classes its schema is read from.
 
-What differs between a dynamic program and a native one is said here, once per resource:
-defaults the Python resource constructor fills in the program (the plugin has only the URN), and
-the outputs that are secret (the Python constructors list them in ``additional_secret_outputs``).
+What differs between a dynamic program and a native one is said here, once per resource: the
+outputs that are secret (the Python constructors list them in ``additional_secret_outputs``).
+Inputs a Python constructor derives from the stack and name the core's ``check`` fills in from
+the URN (:class:`~bw_pulumi.core.lifecycle.ResourceName`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
+from ..core.base import CoreBase
 from ..resources import (
     application,
     import_tn_order,
@@ -30,19 +31,15 @@ __all__ = ["PACKAGE", "RESOURCES", "ResourceSpec", "by_token", "urn_parts"]
 
 PACKAGE = "bandwidth"
 
-#: Fills an input the Python constructor derives in the program: (inputs, project, stack, name).
-Defaulter = Callable[[dict[str, Any], str, str, str], None]
-
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """One resource: its token name, module (the dynamic provider, args and resource classes are
-    found there by name), and what the Python constructor would have added."""
+    """One resource: its token name, module (the dynamic provider, whose core the plugin drives,
+    and the args and resource classes are found there by name), and its secret outputs."""
 
     name: str
     module: ModuleType
     secrets: frozenset[str] = frozenset()
-    defaults: Defaulter | None = None
     extra_types: tuple[str, ...] = field(default=())
 
     @property
@@ -52,6 +49,12 @@ class ResourceSpec:
     @property
     def provider_class(self) -> type[ResourceProvider]:
         cls: type[ResourceProvider] = getattr(self.module, f"{self.name}Provider")
+        return cls
+
+    @property
+    def core_class(self) -> type[CoreBase]:
+        """The lifecycle core the plugin drives (the one the dynamic provider adapts)."""
+        cls: type[CoreBase] = getattr(self.provider_class, "core_class")  # noqa: B009
         return cls
 
     @property
@@ -65,21 +68,11 @@ class ResourceSpec:
         return cls
 
 
-def _customer_order_id(inputs: dict[str, Any], project: str, stack: str, name: str) -> None:
-    # The Python ImportTnOrder constructor derives it in the program (design.md, ImportTnOrder);
-    # the plugin learns project, stack and name from the URN, so the default is the same.
-    if inputs.get("customer_order_id") is None:
-        inputs["customer_order_id"] = import_tn_order.default_customer_order_id(
-            project, stack, name
-        )
-
-
 RESOURCES: tuple[ResourceSpec, ...] = (
     ResourceSpec("Subscription", subscription, secrets=frozenset({"callback_password"})),
     ResourceSpec(
         "ImportTnOrder",
         import_tn_order,
-        defaults=_customer_order_id,
         extra_types=("Subscriber", "ServiceAddress"),
     ),
     ResourceSpec("Application", application),

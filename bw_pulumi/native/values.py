@@ -1,10 +1,10 @@
 """Values between the engine's wire form and the plain dicts the lifecycle code works on.
 
-The dynamic providers (and, later, the lifecycle core) see snake_case keys, plain Python values,
-:class:`pulumi.output.Unknown` for a value not known in preview, and the SDK's secret wrapper
-where a read marks a value secret itself. The engine and generated SDKs see the schema's
-camelCase names and :class:`PropertyValue`. Conversion is exact both ways for every name the
-resources use (``incoming_message_url`` <-> ``incomingMessageUrl``, ``zone1`` <-> ``zone1``).
+The lifecycle cores see snake_case keys, plain Python values, and the core's ``UNKNOWN`` for a
+value not known in preview (a read names the keys it returns as secret). The engine and
+generated SDKs see the schema's camelCase names and :class:`PropertyValue`. Conversion is exact
+both ways for every name the resources use (``incoming_message_url`` <-> ``incomingMessageUrl``,
+``zone1`` <-> ``zone1``).
 
 Map-valued properties (``number_ids``: number -> id) keep their keys: they are data, not names.
 """
@@ -15,9 +15,10 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import Computed, PropertyValue, ResourceReference
 from pulumi.runtime import rpc
+
+from ..core.lifecycle import UNKNOWN, UnknownValue
 
 __all__ = [
     "from_property_map",
@@ -43,7 +44,7 @@ def snake_case(name: str) -> str:
 
 
 def _convert(value: Any, rename: Any, maps: Collection[str], path: str = "") -> Any:
-    if isinstance(value, Mapping) and not rpc.is_rpc_secret(value):
+    if isinstance(value, Mapping):
         if path in maps:
             return {k: _convert(v, rename, maps, path + ".*") for k, v in value.items()}
         return {
@@ -84,7 +85,7 @@ def _plain(value: PropertyValue) -> Any:
     # Without acceptOutputs the engine sends an unknown as the SDK's sentinel string, which
     # PropertyValue.unmarshal keeps as a string.
     if isinstance(inner, Computed) or inner == rpc.UNKNOWN:
-        return Unknown()  # type: ignore[no-untyped-call]
+        return UNKNOWN
     if isinstance(inner, (list, tuple)):
         return [_plain(v) for v in inner]
     if isinstance(inner, Mapping):
@@ -96,14 +97,12 @@ def _plain(value: PropertyValue) -> Any:
 
 def from_property_map(props: Mapping[str, PropertyValue]) -> dict[str, Any]:
     """Engine values to plain ones: secrets unwrapped (the engine re-marks outputs from secret
-    inputs, and the schema's secret flags mark the rest), unknowns as ``Unknown``."""
+    inputs, and the schema's secret flags mark the rest), unknowns as ``UNKNOWN``."""
     return {k: _plain(v) for k, v in props.items()}
 
 
 def _value(value: Any, secret: bool = False) -> PropertyValue:
-    if rpc.is_rpc_secret(value):
-        return _value(rpc.unwrap_rpc_secret(value), True)
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         # PropertyValue.computed() cannot be marshalled; the wire's unknown sentinel can.
         pv = PropertyValue(rpc.UNKNOWN)
     elif isinstance(value, Mapping):

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._numbers import to_ten_digits
+from .._progress import say as log
 from .._wait import BULK_PROGRESS_MIN, format_duration
 from ..clients.catapult import DEFAULT_PAGE_SIZE, CatapultClient, NumberInfo, rate_scale
 from ..clients.catapult_dialect import NUMBER_IMPORTS
+from ..core.phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds, number_taken
 from ..errors import BandwidthError, BwPulumiError, Conflict, NotFound
 from ._bulk import Batch, run_many
 from ._create_retry import LINES, RetryReport, create_or_resume
-from ._provider import log
-from .phone_number import CLOCK_SKEW_SECONDS, _epoch_seconds, number_taken
 
 __all__ = [
     "RESUME_WINDOW_SECONDS",

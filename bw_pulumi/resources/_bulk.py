@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from .._progress import carrying_urn
+from .._progress import say as log
 from .._wait import CountProgress
-from ._provider import log
 
 __all__ = ["BULK_CONCURRENCY", "Batch", "run_many"]
 

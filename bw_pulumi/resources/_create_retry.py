@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .._http import Transport
+from .._progress import say as log
 from ..errors import BandwidthError, Conflict, ServerError, TransportError
-from ._provider import log
 
 __all__ = ["CREATE_ATTEMPTS", "LINES", "RetryReport", "create_or_resume"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._progress import say as log
 from ..clients.dashboard import DashboardClient
 from ..errors import AdoptionMismatch, NotFound
 from ._import_checks import ADDRESS_REQUIRED
 from ._import_state import in_service_numbers, outputs
 from ._ordering import ImportOutcome
-from ._provider import log
 
 __all__ = ["adopt_order"]
 

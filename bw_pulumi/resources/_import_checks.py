@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._numbers import to_ten_digits
-from ._provider import Failures, as_text, check_number_list, is_unknown
+from ..core.values import Failures, as_text, check_number_list, is_unknown
 
 __all__ = [
     "ADDRESS_REQUIRED",

@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterable
 
+from .._progress import say as log
 from ..clients.dashboard import DashboardClient, ImportOrder
-from ._provider import log
 
 __all__ = ["content_type", "holding_orders", "upload_if_missing", "upload_to_holders"]
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from .._progress import say as log
 from ..clients.dashboard_apps import DashboardAppsClient
 from ..clients.dashboard_apps_models import SmsFeatureSettings
 from ..errors import BandwidthError, NotFound
 from ._create_retry import create_or_resume
-from ._provider import log
 
 __all__ = [
     "SMS_FIELDS",

@@ -19,8 +19,8 @@ from ..clients.dashboard_apps_models import (
     MessagingApp,
     MessagingAppSpec,
 )
-from ._provider import Failures, is_unknown
-from .subscription import check_url
+from ..core.subscription import check_url
+from ..core.values import Failures, is_unknown
 
 __all__ = [
     "CREDENTIALS",

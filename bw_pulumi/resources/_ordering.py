@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._progress import say as log
 from .._wait import WaitProgress, format_seconds, wait_for_status
 from ..clients.dashboard import (
     DashboardClient,
@@ -27,7 +28,6 @@ from ..clients.dashboard import (
 )
 from ..errors import ErrorDetail, OrderError
 from ._create_retry import create_or_resume
-from ._provider import log
 from ._service_checks import check_in_service, confirm_in_service
 
 __all__ = [

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+from .._progress import say as log
 from .._runtime import RUNTIME
 from .._wait import CountProgress
 from ..clients.dashboard import DashboardClient
-from ._provider import log
 
 __all__ = ["PROPAGATION_SECONDS", "check_in_service", "confirm_in_service"]
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .._numbers import to_e164
+from .._progress import say as log
 from .._runtime import RUNTIME
 from ..clients.catapult import CatapultClient
 from ..errors import ConfigError, NotFound
 from ._bulk import run_many
-from ._provider import log
 
 __all__ = ["unbind_before_removal"]
 

@@ -2,209 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import Resource
 
 from .._sdk_compat import install_serialize_provider_guard
-from ..clients.catapult import ApplicationInfo
-from ..errors import Conflict, NotFound
-from ._create_retry import create_or_resume
-from ._provider import BaseProvider, Failures, diff_props, get_resource, is_unknown, user_props
-from .subscription import check_url
+from ..core.application import INPUTS, ApplicationCore
+from ._provider import BaseProvider, get_resource
 
 __all__ = ["Application", "ApplicationArgs", "ApplicationProvider"]
 
-# snake_case input -> Catapult JSON field (bandwidth-api.md 10)
-_FIELDS = {
-    "name": "name",
-    "incoming_message_url": "incomingMessageUrl",
-    "incoming_message_url_callback_timeout": "incomingMessageUrlCallbackTimeout",
-    "incoming_message_fallback_url": "incomingMessageFallbackUrl",
-    "callback_http_method": "callbackHttpMethod",
-    "incoming_call_url": "incomingCallUrl",
-    "incoming_call_fallback_url": "incomingCallFallbackUrl",
-    "auto_answer": "autoAnswer",
-}
-_INPUTS = (*_FIELDS, "adopt_application_id")
-_URLS = (
-    "incoming_message_url",
-    "incoming_message_fallback_url",
-    "incoming_call_url",
-    "incoming_call_fallback_url",
-)
-#: Catapult caps callback timeouts at 10,000 ms (bandwidth-api.md 10).
-MAX_CALLBACK_TIMEOUT_MS = 10_000
-
-
-def _upper(value: Any) -> Any:
-    return value.upper() if isinstance(value, str) else value
-
 
 class ApplicationProvider(BaseProvider):
-    """Catapult application CRUD. See :class:`Application`."""
+    """The dynamic provider over its lifecycle core, :mod:`bw_pulumi.core.application`."""
 
-    apis = ("catapult",)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = dict(news)
-        failures = Failures()
-        name = news.get("name")
-        if not is_unknown(name) and (not isinstance(name, str) or not name.strip()):
-            failures.add("name", "name is required and must be a non-empty string")
-        for prop in _URLS:
-            if not is_unknown(news.get(prop)):
-                inputs[prop] = check_url(failures, prop, news.get(prop), required=False)
-        for primary, fallback in (
-            ("incoming_message_url", "incoming_message_fallback_url"),
-            ("incoming_call_url", "incoming_call_fallback_url"),
-        ):
-            # Canonical values: a blank URL counts as absent, not as set.
-            if inputs.get(fallback) is not None and inputs.get(primary) is None:
-                failures.add(fallback, f"{fallback} needs {primary}")
-        if inputs.get("incoming_message_url") is None:
-            failures.add(
-                "incoming_message_url",
-                "incoming_message_url is required: it is where Catapult delivers the inbound SMS "
-                "of the numbers bound to this application",
-            )
-        timeout = news.get("incoming_message_url_callback_timeout")
-        if timeout is not None and not is_unknown(timeout):
-            ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
-            if not ok or int(timeout) != timeout or not 0 < timeout <= MAX_CALLBACK_TIMEOUT_MS:
-                failures.add(
-                    "incoming_message_url_callback_timeout",
-                    f"must be whole milliseconds in 1..{MAX_CALLBACK_TIMEOUT_MS}; got {timeout!r}",
-                )
-            else:
-                inputs["incoming_message_url_callback_timeout"] = int(timeout)
-        method = news.get("callback_http_method")
-        if method is not None and not is_unknown(method):
-            if _upper(method) not in ("GET", "POST"):
-                failures.add("callback_http_method", f"must be GET or POST; got {method!r}")
-            else:
-                inputs["callback_http_method"] = _upper(method)
-        auto = news.get("auto_answer")
-        if auto is not None and not is_unknown(auto) and not isinstance(auto, bool):
-            failures.add("auto_answer", f"auto_answer must be true or false; got {auto!r}")
-        return CheckResult({k: v for k, v in inputs.items() if v is not None}, list(failures))
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # Catapult echoes callbackHttpMethod in lower case (bandwidth-api.md 10); unset optional
-        # fields accept the server's default instead of diffing forever.
-        return diff_props(
-            olds,
-            news,
-            update_keys=_FIELDS,
-            accept_server_value=[k for k in _FIELDS if k != "name"],
-            normalize={"callback_http_method": _upper},
-        )
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = user_props(props)
-        adopt = inputs.get("adopt_application_id")
-        if adopt:
-            return self._adopt(adopt, inputs)
-        client = self.catapult()
-        body = {_FIELDS[k]: v for k, v in inputs.items() if k in _FIELDS}
-
-        def look_alikes() -> set[str]:
-            return {
-                a.application_id
-                for a in client.list_applications()
-                if not _changed_fields(_live_inputs(a), inputs)
-            }
-
-        # Listed first so that, if the POST's answer is lost, the application it created can be
-        # told apart from a look-alike that another stack (or a person) already owns.
-        before = look_alikes()
-
-        def find() -> str | None:
-            # Ours is the one look-alike that was not there before the first POST.
-            new = look_alikes() - before
-            if len(new) > 1:
-                raise Conflict(
-                    f"several applications like {inputs['name']!r} appeared while this one was "
-                    f"being created ({', '.join(sorted(new))}); set adopt_application_id to take "
-                    f"one over (destroy will then delete it)"
-                )
-            return new.pop() if new else None
-
-        app_id = create_or_resume(
-            lambda: client.create_application(body), find, f"application {inputs['name']!r}"
-        )
-        return CreateResult(app_id, _outputs(inputs, app_id))
-
-    def _adopt(self, adopt: str, inputs: dict[str, Any]) -> CreateResult:
-        client = self.catapult()
-        try:
-            live = client.get_application(adopt)
-        except NotFound:
-            raise NotFound(
-                f"adopt_application_id {adopt} does not exist for Catapult user "
-                f"{self.settings.user_id}; remove the input to create a new application"
-            ) from None
-        changed = _changed_fields(_live_inputs(live), inputs)
-        if changed:
-            client.update_application(adopt, changed)
-        return CreateResult(adopt, _outputs(inputs, adopt))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            live = self.catapult().get_application(id_)
-        except NotFound:
-            self.confirm_gone("catapult")
-            return ReadResult(None, {})
-        state = user_props(props)
-        live_inputs = _live_inputs(live)
-        # Inputs the program set take the live value (drift shows); unset ones stay unset, so a
-        # Catapult default never shows as drift. Outputs are those inputs (design.md), except
-        # for ``get`` (no state yet), which fills every field from the live application.
-        inputs = {k: live_inputs.get(k) for k in _FIELDS if k in state or k == "name"}
-        if "adopt_application_id" in state:
-            inputs["adopt_application_id"] = state["adopt_application_id"]
-        inputs = {k: v for k, v in inputs.items() if v is not None}
-        shown = {**live_inputs, **inputs} if "application_id" not in state else inputs
-        return ReadResult(id_, _outputs(shown, id_), inputs)
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        inputs = user_props(news)
-        changed = _changed_fields(user_props(olds), inputs)
-        if changed:
-            self.catapult().update_application(id_, changed)  # partial update: changes only
-        merged = {**{k: olds[k] for k in _FIELDS if olds.get(k) is not None}, **inputs}
-        return UpdateResult(_outputs(merged, id_))
-
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        try:
-            self.catapult().delete_application(id_)
-        except NotFound:
-            self.confirm_gone("catapult")
+    core_class = ApplicationCore
 
 
 ApplicationProvider.__module__ = "bw_pulumi"
-
-
-def _live_inputs(live: ApplicationInfo) -> dict[str, Any]:
-    return {k: getattr(live, k) for k in _FIELDS if getattr(live, k) is not None}
-
-
-def _changed_fields(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
-    """Catapult fields whose wanted (set) value differs from the current one."""
-    return {
-        _FIELDS[k]: v
-        for k, v in wanted.items()
-        if k in _FIELDS and v is not None and _upper(current.get(k)) != _upper(v)
-    }
-
-
-def _outputs(inputs: Mapping[str, Any], app_id: str) -> dict[str, Any]:
-    outs = {k: v for k, v in inputs.items() if k in _INPUTS and v is not None}
-    outs["application_id"] = app_id
-    return outs
 
 
 @dataclass
@@ -306,7 +123,7 @@ class Application(Resource, module="bandwidth", name="Application"):
             args: Its inputs (:class:`ApplicationArgs`).
             opts: Pulumi resource options (``depends_on``, ``protect``, ...).
         """
-        props: dict[str, Any] = {key: getattr(args, key) for key in _INPUTS}
+        props: dict[str, Any] = {key: getattr(args, key) for key in INPUTS}
         props["application_id"] = None
         install_serialize_provider_guard()  # before the SDK pickles the provider
         super().__init__(ApplicationProvider(), resource_name, props, opts)
@@ -322,6 +139,6 @@ class Application(Resource, module="bandwidth", name="Application"):
             ApplicationProvider(),
             resource_name,
             id,
-            (*_INPUTS, "application_id"),
+            (*INPUTS, "application_id"),
             opts,
         )

@@ -13,9 +13,9 @@ import pytest
 
 from bw_pulumi import ApplicationProvider, PhoneNumberProvider, SubscriptionProvider
 from bw_pulumi.clients.dashboard import SubscriptionSpec
+from bw_pulumi.core.phone_number import _epoch_seconds
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.errors import Conflict
-from bw_pulumi.resources.phone_number import _epoch_seconds
 
 from .conftest import catapult, configured, dashboard
 from .lossy_proxy import lose_first, lossy_proxy
