@@ -43,6 +43,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "client_secret": ("bandwidth:clientSecret", "BANDWIDTH_CLIENT_SECRET"),
     "messaging_url": ("bandwidth:messagingUrl", "BANDWIDTH_MESSAGING_URL"),
     "oauth_token_url": ("bandwidth:oauthUrl", "BANDWIDTH_OAUTH_URL"),
+    "dashboard_dialect": ("bandwidth:dashboardDialect", "BANDWIDTH_DASHBOARD_DIALECT"),
 }
 
 
@@ -217,8 +218,10 @@ class Emulator:
             self._control = ControlClient(self.base_url)
         return self._control
 
-    def _settings(self, oauth: bool) -> dict[str, str]:
+    def _settings(self, oauth: bool, universal: bool = False) -> dict[str, str]:
         client = {"client_id": self.client_id, "client_secret": self.client_secret}
+        # The Universal Platform's Dashboard base (bandwidth-api-v2.md 1), served beside /api.
+        dialect = {"dashboard_dialect": "universal", "dashboard_url": self.base_url + "/api/v2"}
         return {
             **(client if oauth else {}),
             "messaging_url": self.messaging_url,
@@ -231,16 +234,18 @@ class Emulator:
             "api_token": self.api_token,
             "api_secret": self.api_secret,
             "catapult_url": self.catapult_url,
+            **(dialect if universal else {}),
         }
 
-    def stack_config(self, *, oauth: bool = False) -> dict[str, str]:
+    def stack_config(self, *, oauth: bool = False, universal: bool = False) -> dict[str, str]:
         """``bandwidth:*`` stack config pointing a program at this emulator; with ``oauth``, the
-        OAuth2 client too, so the Dashboard and Messaging APIs are called with bearer tokens."""
-        return {SETTINGS[k][0]: v for k, v in self._settings(oauth).items()}
+        OAuth2 client too, so the Dashboard and Messaging APIs are called with bearer tokens;
+        with ``universal``, the Dashboard as a Universal Platform account reaches it."""
+        return {SETTINGS[k][0]: v for k, v in self._settings(oauth, universal).items()}
 
-    def env(self, *, oauth: bool = False) -> dict[str, str]:
+    def env(self, *, oauth: bool = False, universal: bool = False) -> dict[str, str]:
         """The same as ``BANDWIDTH_*`` environment variables."""
-        return {SETTINGS[k][1]: v for k, v in self._settings(oauth).items()}
+        return {SETTINGS[k][1]: v for k, v in self._settings(oauth, universal).items()}
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -45,8 +45,9 @@ def _imports(path: Path) -> set[str]:
 def test_stack_config_keys_are_the_providers_keys(emu: Emulator) -> None:
     # Written twice on purpose (style habit 2b); this keeps the two sides from drifting apart.
     assert SETTINGS == SETTINGS_KEYS
-    assert set(emu.stack_config(oauth=True)) == {key for key, _ in SETTINGS_KEYS.values()}
-    assert set(emu.env(oauth=True)) == {var for _, var in SETTINGS_KEYS.values()}
+    every = {"oauth": True, "universal": True}
+    assert set(emu.stack_config(**every)) == {key for key, _ in SETTINGS_KEYS.values()}
+    assert set(emu.env(**every)) == {var for _, var in SETTINGS_KEYS.values()}
     assert "bandwidth:clientId" not in emu.stack_config(), "Basic auth unless asked for OAuth2"
     assert emu.stack_config()["bandwidth:accountId"] == emu.account_id
 
