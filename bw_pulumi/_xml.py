@@ -28,8 +28,10 @@ __all__ = [
     "find",
     "find_all",
     "find_text",
+    "first_child",
     "parse",
     "repeated",
+    "require",
     "texts",
     "to_bytes",
 ]
@@ -133,6 +135,19 @@ def children_named(parent: etree._Element | None, name: str) -> list[etree._Elem
     if parent is None:
         return []
     return [child for child in parent if child.tag == name]
+
+
+def first_child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    """The first direct child named ``name``, or ``None``."""
+    found = children_named(parent, name)
+    return found[0] if found else None
+
+
+def require(node: etree._Element | None, what: str) -> etree._Element:
+    """``node``, or :class:`UnsafeXmlError` naming the element an answer lacks."""
+    if node is None:
+        raise UnsafeXmlError(f"response has no <{what}> element")
+    return node
 
 
 def child_text(parent: etree._Element | None, name: str) -> str | None:

@@ -139,7 +139,7 @@ def build_app_settings(application_id: str | None) -> bytes:
 
 
 def _creds_user(app: Element, tag: str) -> str | None:
-    return _xml.child_text(_first(app, tag), "UserId")
+    return _xml.child_text(_xml.first_child(app, tag), "UserId")
 
 
 def _application(app: Element) -> MessagingApp:
@@ -155,14 +155,14 @@ def _application(app: Element) -> MessagingApp:
         inbound_callback_user=_creds_user(app, "InboundCallbackCreds"),
         outbound_callback_user=_creds_user(app, "OutboundCallbackCreds"),
         requested_callback_types=tuple(
-            _xml.texts(_first(app, "RequestedCallbackTypes"), "CallbackType")
+            _xml.texts(_xml.first_child(app, "RequestedCallbackTypes"), "CallbackType")
         ),
     )
 
 
 def parse_application(root: Element) -> MessagingApp:
     """``ApplicationProvisioningResponse > Application`` (or a bare ``Application``)."""
-    return _application(_require(_xml.find(root, "Application"), "Application"))
+    return _application(_xml.require(_xml.find(root, "Application"), "Application"))
 
 
 def parse_applications(root: Element) -> list[MessagingApp]:
@@ -213,7 +213,7 @@ def _sip_peer(node: Element, site_id: str | None) -> SipPeerInfo:
 
 def parse_sip_peer(root: Element, site_id: str) -> SipPeerInfo:
     """``SipPeerResponse > SipPeer``."""
-    return _sip_peer(_require(_xml.find(root, "SipPeer"), "SipPeer"), site_id)
+    return _sip_peer(_xml.require(_xml.find(root, "SipPeer"), "SipPeer"), site_id)
 
 
 def parse_sip_peers(root: Element, site_id: str) -> list[SipPeerInfo]:
@@ -260,14 +260,3 @@ def _bool(text: str | None) -> bool | None:
     if text is None:
         return None
     return text.strip().lower() == "true"
-
-
-def _first(parent: Element | None, name: str) -> Element | None:
-    found = _xml.children_named(parent, name)
-    return found[0] if found else None
-
-
-def _require(node: Element | None, what: str) -> Element:
-    if node is None:
-        raise _xml.UnsafeXmlError(f"response has no <{what}> element")
-    return node

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _xml
 from ..errors import ErrorDetail
@@ -61,7 +61,7 @@ def dashboard_error_details(body: bytes | None) -> list[ErrorDetail]:
         description = _xml.child_text(node, "Description")
         code = _xml.child_text(node, "ErrorCode") or _xml.child_text(node, "Code")
         if description and (code or node.tag == "ResponseStatus"):
-            tns = tuple(_xml.texts(_first_child(node, "TelephoneNumbers"), "TelephoneNumber"))
+            tns = tuple(_xml.texts(_xml.first_child(node, "TelephoneNumbers"), "TelephoneNumber"))
             details.append(ErrorDetail(code, description, tns))
             continue
         result_code = _xml.child_text(node, "resultCode")
@@ -69,11 +69,6 @@ def dashboard_error_details(body: bytes | None) -> list[ErrorDetail]:
         if result_code and result_code != "0" and message:
             details.append(ErrorDetail(result_code, message))
     return details
-
-
-def _first_child(node: Any, name: str) -> Any:
-    children = _xml.children_named(node, name)
-    return children[0] if children else None
 
 
 @dataclass(frozen=True)

@@ -184,20 +184,9 @@ def _upper(text: str | None) -> str | None:
     return text.upper() if text else None
 
 
-def _first(parent: Element | None, name: str) -> Element | None:
-    found = _xml.children_named(parent, name)
-    return found[0] if found else None
-
-
 def _numbers(parent: Element | None) -> tuple[str, ...]:
     """``TelephoneNumbers > TelephoneNumber*`` directly under ``parent`` (not inside Errors)."""
-    return tuple(_xml.texts(_first(parent, "TelephoneNumbers"), "TelephoneNumber"))
-
-
-def _require(node: Element | None, what: str) -> Element:
-    if node is None:
-        raise _xml.UnsafeXmlError(f"response has no <{what}> element")
-    return node
+    return tuple(_xml.texts(_xml.first_child(parent, "TelephoneNumbers"), "TelephoneNumber"))
 
 
 def _order_errors(order: Element) -> tuple[ErrorDetail, ...]:
@@ -215,15 +204,15 @@ def _order_errors(order: Element) -> tuple[ErrorDetail, ...]:
 
 def parse_subscription(node: Element) -> SubscriptionInfo:
     """One ``Subscription`` element (or any document holding one)."""
-    sub = _require(_xml.find(node, "Subscription"), "Subscription")
-    callback = _first(sub, "CallbackSubscription")
+    sub = _xml.require(_xml.find(node, "Subscription"), "Subscription")
+    callback = _xml.first_child(sub, "CallbackSubscription")
     return SubscriptionInfo(
         subscription_id=_xml.child_text(sub, "SubscriptionId") or "",
         order_type=_xml.child_text(sub, "OrderType"),
         order_id=_xml.child_text(sub, "OrderId"),
         callback_url=_xml.child_text(callback, "URL"),
         expiry_remaining=_int(_xml.child_text(callback, "Expiry")),
-        callback_user=_xml.find_text(_first(callback, "CallbackCredentials"), "Username"),
+        callback_user=_xml.find_text(_xml.first_child(callback, "CallbackCredentials"), "Username"),
         status=_xml.child_text(callback, "Status"),
         event_type=_xml.child_text(sub, "EventType"),
         number_format=_xml.child_text(callback, "NumberFormat"),
@@ -263,8 +252,8 @@ def _address(node: Element | None) -> Address | None:
 
 def parse_import_order(root: Element) -> ImportOrder:
     """An ``ImportTnOrder`` under any root (create wraps it, GET returns it bare)."""
-    order = _require(_xml.find(root, "ImportTnOrder"), "ImportTnOrder")
-    subscriber = _first(order, "Subscriber")
+    order = _xml.require(_xml.find(root, "ImportTnOrder"), "ImportTnOrder")
+    subscriber = _xml.first_child(order, "Subscriber")
     return ImportOrder(
         order_id=_xml.child_text(order, "OrderId") or "",
         customer_order_id=_xml.child_text(order, "CustomerOrderId"),
@@ -276,7 +265,7 @@ def parse_import_order(root: Element) -> ImportOrder:
         last_modified=_xml.child_text(order, "LastModifiedDate"),
         created=_xml.child_text(order, "OrderCreateDate"),
         subscriber_name=_xml.child_text(subscriber, "Name"),
-        service_address=_address(_first(subscriber, "ServiceAddress")),
+        service_address=_address(_xml.first_child(subscriber, "ServiceAddress")),
         loa_authorizing_person=_xml.child_text(order, "LoaAuthorizingPerson"),
         loa_type=_xml.child_text(order, "LoaType"),
     )
@@ -284,7 +273,7 @@ def parse_import_order(root: Element) -> ImportOrder:
 
 def parse_remove_order(root: Element) -> RemoveOrder:
     """A ``RemoveImportedTnOrder`` under the plural, singular or no wrapper (section 5)."""
-    order = _require(_xml.find(root, "RemoveImportedTnOrder"), "RemoveImportedTnOrder")
+    order = _xml.require(_xml.find(root, "RemoveImportedTnOrder"), "RemoveImportedTnOrder")
     return RemoveOrder(
         order_id=_xml.child_text(order, "OrderId") or "",
         customer_order_id=_xml.child_text(order, "CustomerOrderId"),
@@ -345,7 +334,7 @@ def parse_external_tns_order(root: Element) -> ExternalTnsOrder:
     order = _xml.find(root, "ExternalTnsOrder")
     if order is None:  # 2019 create response: ExternalTnsOrderResponse > OrderId, Order > ...
         order = root
-    inner = _first(order, "Order")
+    inner = _xml.first_child(order, "Order")
     body = inner if inner is not None else order
 
     def text(name: str) -> str | None:
