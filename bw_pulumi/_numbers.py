@@ -88,7 +88,7 @@ def to_e164(value: str) -> str:
 def spellings(number: str) -> tuple[str, ...]:
     """A number as :func:`to_e164` or :func:`to_ten_digits` returned it, in both spellings the
     APIs use; each normalizes back to it without a parse being needed to know so."""
-    if len(number) == 12 and number.startswith("+1"):
+    if len(number) == 12 and number.startswith("+1") and number[2:].isdigit():
         return (number, number[2:])
     if len(number) == 10 and number.isdigit():
         return (number, "+1" + number)

@@ -15,12 +15,12 @@ and so the state, keep the ten-digit numbers either way: switching dialects diff
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .. import _xml
+from .._numbers import spellings
 from ..errors import ErrorDetail
 
 if TYPE_CHECKING:
@@ -34,9 +34,6 @@ __all__ = [
     "dialect_for",
 ]
 
-#: A NANP number as the Universal Platform spells it; the ten digits are group 1.
-_E164 = re.compile(r"^\+1(\d{10})$")
-_TEN = re.compile(r"^\d{10}$")
 #: The collections the Universal Platform serves under ``{collection}/messaging``.
 _MESSAGING_COLLECTIONS = frozenset({"importTnOrders", "removeImportedTnOrders"})
 
@@ -115,7 +112,10 @@ class DashboardDialect:
 
     def number_sent(self, tn: str) -> str:
         """A ten-digit number as the platform wants it: E.164 on UP ("E.164 everywhere")."""
-        return "+1" + tn if self.universal and _TEN.match(tn) else tn
+        if not self.universal:
+            return tn
+        given, *e164 = spellings(tn)  # a ten-digit number's E.164 spelling comes second
+        return e164[0] if e164 and not given.startswith("+") else tn
 
     def numbers_read(self, tns: Iterable[str]) -> tuple[str, ...]:
         """Numbers as the platform wrote them, in the ten digits the client's callers use."""
@@ -139,8 +139,10 @@ class DashboardDialect:
 
     def _ten(self, tn: str) -> str:
         # Tolerant (which spelling UP answers in is documented, not observed): both are read.
-        found = _E164.match(tn.strip()) if self.universal else None
-        return found.group(1) if found else tn
+        if not self.universal:
+            return tn
+        given, *ten = spellings(tn.strip())  # an E.164 number's ten digits come second
+        return ten[0] if ten and given.startswith("+") else tn
 
 
 DASHBOARD = DashboardDialect()
