@@ -24,7 +24,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import FrameType
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from ._engine_log import EngineLog
 
 __all__ = ["carrying_urn", "current_urn", "routed_to", "say"]
 
@@ -36,7 +38,9 @@ _URN: ContextVar[str | None] = ContextVar("bw_pulumi_urn", default=None)
 #: so concurrent steps on the engine's worker threads each keep their own.
 _SINK: ContextVar[Callable[[str], None] | None] = ContextVar("bw_pulumi_progress", default=None)
 _lock = threading.Lock()
-_engine: list[Any] = []  # [stub] once connected, [None] once found unusable
+_engine: list[EngineLog | None] = []  # [log] once found, [None] once found unusable
+#: The dynamic server's lines also stay under the resource's Diagnostics (not ephemeral).
+_LOG_TIMEOUT_SECONDS = 5.0
 
 
 def say(message: str) -> None:
@@ -93,13 +97,11 @@ def carrying_urn(work: Callable[[str], T]) -> Callable[[str], T]:
 
 def _to_engine(urn: str, line: str) -> bool:
     """Send ``line`` to the engine's log for ``urn``; False when that is not possible."""
-    stub = _engine_stub()
-    if stub is None:
+    engine = _engine_log()
+    if engine is None:
         return False
     try:
-        from pulumi.runtime.proto import engine_pb2
-
-        stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line, urn=urn), timeout=5)
+        engine.send(urn, line)
     except Exception:
         with _lock:
             _engine[:] = [None]  # once refused, print from then on: a line is never lost
@@ -107,21 +109,13 @@ def _to_engine(urn: str, line: str) -> bool:
     return True
 
 
-def _engine_stub() -> Any:
+def _engine_log() -> EngineLog | None:
     """The engine's log service, when this process is the dynamic server the engine started."""
     with _lock:
-        if _engine:
-            return _engine[0]
-        stub = None
-        main = vars(sys.modules.get("__main__", sys))
-        address = sys.argv[1] if len(sys.argv) > 1 else ""
-        if _SERVICER in main and _ADDRESS.match(address):
-            try:
-                import grpc
-                from pulumi.runtime.proto import engine_pb2_grpc
-
-                stub = engine_pb2_grpc.EngineStub(grpc.insecure_channel(address))
-            except Exception:
-                stub = None
-        _engine.append(stub)
-        return stub
+        if not _engine:
+            main = vars(sys.modules.get("__main__", sys))
+            address = sys.argv[1] if len(sys.argv) > 1 else ""
+            found = _SERVICER in main and _ADDRESS.match(address)
+            log = EngineLog(address, ephemeral=False, timeout=_LOG_TIMEOUT_SECONDS)
+            _engine.append(log if found else None)
+        return _engine[0]

@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from .._engine_log import EngineLog
 from .._progress import routed_to
 from .._wait import cancel_waits
 from ..config import SETTINGS_KEYS, Settings
 from ..core.lifecycle import UNKNOWN, DiffOutcome, Lifecycle, ResourceName
 from ..errors import NotFound
-from .engine_log import EngineLog
 from .registry import RESOURCES, ResourceSpec, by_token, urn_parts
 from .schema import map_paths, schema, schema_json
 from .values import (
@@ -39,13 +39,15 @@ from .values import (
 __all__ = ["BandwidthProvider"]
 
 T = TypeVar("T")
+_LOG_TIMEOUT_SECONDS = 10.0
 
 
 class BandwidthProvider(p.Provider):
     """Serves every ``bandwidth:index:*`` resource (see :mod:`bw_pulumi.native.registry`)."""
 
     def __init__(self, engine_address: str | None = None) -> None:
-        self._log = EngineLog(engine_address)
+        # Ephemeral: progress stays beside the step, out of the Diagnostics summary.
+        self._log = EngineLog(engine_address, ephemeral=True, timeout=_LOG_TIMEOUT_SECONDS)
         self._lifecycles: dict[str, Lifecycle] = {s.token: s.core_class() for s in RESOURCES}
         self.cancelled = False
 
@@ -59,7 +61,8 @@ class BandwidthProvider(p.Provider):
         return spec, self._lifecycles[token]
 
     async def _run(self, urn: str, fn: Callable[..., T], *args: Any) -> T:
-        sink = self._log.sink(urn)
+        def sink(line: str) -> None:  # raises when it cannot: say() then prints the line
+            self._log.send(urn, line)
 
         def call() -> T:
             with routed_to(sink):
