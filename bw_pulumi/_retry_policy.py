@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._pacing import Budget
 from .errors import BandwidthError, ErrorDetail, RateLimited, Unauthorized, error_for_status
@@ -102,15 +102,8 @@ def give_up_error(
     reason = response.reason or ""
     if rate_limited or status in RETRY_STATUSES:
         reason = f"{reason} (after {attempt} attempt(s))".strip()
+    fields: dict[str, Any] = {"status": status, "method": method, "path": where, "api": api}
     if cls is Unauthorized and bearer is not None:
         reason = f"{reason} (an OAuth2 bearer token, renewed once)".strip()
-        return Unauthorized(
-            reason,
-            bearer=True,
-            status=status,
-            method=method,
-            path=where,
-            details=details,
-            api=api,
-        )
-    return cls(reason, status=status, method=method, path=where, details=details, api=api)
+        return Unauthorized(reason, bearer=True, details=details, **fields)
+    return cls(reason, details=details, **fields)
