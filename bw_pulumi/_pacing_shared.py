@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 try:
@@ -92,29 +94,30 @@ class SharedBucket:
 
     def reserve(self) -> float:
         """Reserve one token under the file's lock; returns how long until it is due."""
-        assert fcntl is not None
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with self._locked() as fd:
             now = time.time()
             tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, now)
             # A clock stepped back must not mint tokens: never count time before ``updated``.
             tokens = min(self.burst, tokens + max(0.0, now - updated) * self.rate) - 1.0
             _write(fd, tokens, max(now, updated))
-        finally:
-            os.close(fd)  # releases the lock
         return 0.0 if tokens >= 0 else -tokens / self.rate
 
     def release(self) -> None:
         """Give back one reserved token (the probe made when the bucket is opened)."""
+        with self._locked() as fd:
+            tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, time.time())
+            _write(fd, min(self.burst, tokens + 1.0), updated)
+
+    @contextmanager
+    def _locked(self) -> Iterator[int]:
+        """The bucket file, open and exclusively locked until the block ends."""
         assert fcntl is not None
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, time.time())
-            _write(fd, min(self.burst, tokens + 1.0), updated)
+            yield fd
         finally:
-            os.close(fd)
+            os.close(fd)  # releases the lock
 
 
 def _parse(raw: bytes, burst: int, now: float) -> tuple[float, float]:
