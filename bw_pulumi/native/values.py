@@ -22,7 +22,6 @@ from ..core.lifecycle import UNKNOWN, UnknownValue
 
 __all__ = [
     "from_property_map",
-    "is_computed",
     "snake_case",
     "to_camel",
     "to_property_map",
@@ -64,18 +63,6 @@ def to_camel(props: Mapping[str, Any], maps: Collection[str] = ()) -> dict[str, 
 def to_snake(props: Mapping[str, Any], maps: Collection[str] = ()) -> dict[str, Any]:
     """camelCase keys (at every depth) to snake_case; ``maps`` names map-valued paths."""
     return dict(_convert(dict(props), snake_case, maps))
-
-
-def is_computed(value: PropertyValue) -> bool:
-    """True if the value, or anything inside it, is unknown (preview)."""
-    inner = value.value
-    if isinstance(inner, Computed) or inner == rpc.UNKNOWN:
-        return True
-    if isinstance(inner, (list, tuple)):
-        return any(is_computed(v) for v in inner)
-    if isinstance(inner, Mapping):
-        return any(is_computed(v) for v in inner.values())
-    return False
 
 
 def _plain(value: PropertyValue) -> Any:
