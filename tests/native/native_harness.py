@@ -30,6 +30,37 @@ BW_PASSWORD = "dash-pw-native-5e1f"
 BW_API_SECRET = "cat-secret-native-9a0b"
 START_TIMEOUT_SECONDS = 30.0
 CALL_TIMEOUT_SECONDS = 60.0
+#: Every resource the plugin serves, by its schema name.
+RESOURCE_NAMES = (
+    "Subscription",
+    "ImportTnOrder",
+    "Application",
+    "PhoneNumber",
+    "PhoneNumberBindings",
+    "MessagingApplication",
+    "Location",
+    "LocationMessaging",
+)
+SUBSCRIBER = {
+    "name": "Acme",
+    "serviceAddress": {
+        "houseNumber": "900",
+        "streetName": "Main St",
+        "city": "Raleigh",
+        "stateCode": "NC",
+        "zip": "27606",
+    },
+}
+
+
+def order_inputs(*numbers: str) -> dict[str, Any]:
+    """An ImportTnOrder's inputs (camelCase) for ``numbers`` into site 14."""
+    return {
+        "telephoneNumbers": list(numbers),
+        "siteId": "14",
+        "loaAuthorizingPerson": "Pat Doe",
+        "subscriber": SUBSCRIBER,
+    }
 
 
 def urn(type_name: str, name: str = "res") -> str:

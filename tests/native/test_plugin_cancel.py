@@ -8,26 +8,12 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2
-from native_harness import FakeEngine, Plugin
+from native_harness import FakeEngine, Plugin, order_inputs
 
 from bw_pulumi.emulator import Emulator
 from bw_pulumi.emulator.control_client import ControlClient
 
-ORDER = {
-    "telephoneNumbers": ["+19195550121", "+19195550122"],
-    "siteId": "14",
-    "loaAuthorizingPerson": "Pat Doe",
-    "subscriber": {
-        "name": "Acme",
-        "serviceAddress": {
-            "houseNumber": "900",
-            "streetName": "Main St",
-            "city": "Raleigh",
-            "stateCode": "NC",
-            "zip": "27606",
-        },
-    },
-}
+ORDER = order_inputs("+19195550121", "+19195550122")
 
 
 def _await(condition: Any, timeout: float = 30.0) -> None:

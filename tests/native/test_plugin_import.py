@@ -10,18 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from native_harness import Plugin
-
-SUBSCRIBER = {
-    "name": "Acme",
-    "serviceAddress": {
-        "houseNumber": "900",
-        "streetName": "Main St",
-        "city": "Raleigh",
-        "stateCode": "NC",
-        "zip": "27606",
-    },
-}
+from native_harness import RESOURCE_NAMES, Plugin, order_inputs
 
 
 def _create(plugin: Plugin, type_name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -40,12 +29,7 @@ def _stack(plugin: Plugin) -> dict[str, tuple[str, dict[str, Any]]]:
     made["ImportTnOrder"] = _create(
         plugin,
         "ImportTnOrder",
-        {
-            "telephoneNumbers": ["+19195550131", "+19195550132"],
-            "siteId": "14",
-            "loaAuthorizingPerson": "Pat Doe",
-            "subscriber": SUBSCRIBER,
-        },
+        order_inputs("+19195550131", "+19195550132"),
     )
     made["Application"] = _create(
         plugin,
@@ -79,19 +63,7 @@ def _stack(plugin: Plugin) -> dict[str, tuple[str, dict[str, Any]]]:
     return made
 
 
-IMPORTABLE = (
-    "Subscription",
-    "ImportTnOrder",
-    "Application",
-    "PhoneNumber",
-    "PhoneNumberBindings",
-    "MessagingApplication",
-    "Location",
-    "LocationMessaging",
-)
-
-
-@pytest.mark.parametrize("type_name", IMPORTABLE)
+@pytest.mark.parametrize("type_name", RESOURCE_NAMES)  # every id is enough
 def test_import_by_id_rebuilds_inputs_that_pass_check(plugin: Plugin, type_name: str) -> None:
     made = _stack(plugin)
     id_, outs = made[type_name]

@@ -6,7 +6,7 @@ import json
 
 import grpc
 import pytest
-from native_harness import BW_PASSWORD, FakeEngine, Plugin, urn
+from native_harness import BW_PASSWORD, RESOURCE_NAMES, FakeEngine, Plugin, order_inputs, urn
 from pulumi.runtime.proto import provider_pb2
 from wire import UNKNOWN, Secret
 
@@ -14,16 +14,6 @@ from bw_pulumi.emulator import Emulator
 from bw_pulumi.emulator.control_client import ControlClient
 
 APP = {"name": "native-sms", "incomingMessageUrl": "https://hooks.example.com/sms"}
-RESOURCES = (
-    "Subscription",
-    "ImportTnOrder",
-    "Application",
-    "PhoneNumber",
-    "PhoneNumberBindings",
-    "MessagingApplication",
-    "Location",
-    "LocationMessaging",
-)
 
 
 def state(emu: Emulator) -> dict:
@@ -32,7 +22,7 @@ def state(emu: Emulator) -> dict:
 
 def test_schema_serves_every_resource_in_camel_case_with_secret_flags(plugin: Plugin) -> None:
     doc = json.loads(plugin.call("GetSchema", provider_pb2.GetSchemaRequest(version=0)).schema)
-    assert sorted(doc["resources"]) == sorted(f"bandwidth:index:{n}" for n in RESOURCES)
+    assert sorted(doc["resources"]) == sorted(f"bandwidth:index:{n}" for n in RESOURCE_NAMES)
     app = doc["resources"]["bandwidth:index:Application"]
     assert "incomingMessageUrl" in app["inputProperties"]
     assert app["requiredInputs"] == ["name", "incomingMessageUrl"]
@@ -129,21 +119,7 @@ def test_bandwidth_errors_reach_the_engine_as_their_message_only(
 def test_progress_lines_reach_the_resource_row_through_engine_log(
     plugin: Plugin, emu: Emulator
 ) -> None:
-    order = {
-        "telephoneNumbers": ["+19195550111"],
-        "siteId": "14",
-        "loaAuthorizingPerson": "Pat Doe",
-        "subscriber": {
-            "name": "Acme",
-            "serviceAddress": {
-                "houseNumber": "900",
-                "streetName": "Main St",
-                "city": "Raleigh",
-                "stateCode": "NC",
-                "zip": "27606",
-            },
-        },
-    }
+    order = order_inputs("+19195550111")
     inputs, failures = plugin.check("ImportTnOrder", order, name="numbers")
     assert not failures
     assert inputs["customerOrderId"]  # the Python constructor's default, from the URN
