@@ -12,6 +12,17 @@ Target: every ``up`` and ``destroy`` passes the first time, and the total wall t
 ``/applications`` request each (the create's POST, the destroy's DELETE) at 1 a second, and
 the number imports beyond the burst at 100 a minute.
 
+No provider can send before the engine asks it to, and K plain-CLI runs on one machine take
+a while to get there: each ``pulumi`` command spends about a CPU-second of its own (the
+passphrase's key derivation, the language host's ``pip`` queries, the program and the provider
+process starting), so on 2 cores ten of them reach their first provider call seconds in. The
+baseline measures that moment, the engine start ``E``: the same K stacks on a provider that
+does no work (:mod:`bench.null_provider`) note when the application-shaped resource is first
+asked for. A row passes when every run passed first time, nothing was left, and
+``up + destroy <= 1.3 x (floor_up + floor_destroy) + E_up + E_destroy``: the 1.3x applies to
+the budget alone, and the engine's start is allowed once, as the single-stack targets allow the
+engine its seconds (bench/README.md). The plain ratio to the floor is printed beside it.
+
 The result replaces the "Many stacks, one account" section of bench/RESULTS.md (between its
 markers, which ``python -m bench`` keeps) and goes to bench/results/many_stacks.json.
 """
@@ -34,6 +45,7 @@ from typing import Any
 
 from .floors import APPLICATIONS_PER_SECOND, IMPORTS_BURST, IMPORTS_PER_MINUTE, Pacing
 from .floors import floor_seconds as one_stack_floor
+from .null_provider import CALL_LOG_ENV
 from .plain import CliStack
 from .report import machine
 from .run import CALLBACK_URL, numbers
@@ -85,24 +97,43 @@ class Row:
     #: The same stacks' up and destroy at once on a provider that does no work: what the
     #: engine, K CLI processes and their providers cost on this machine with requests free.
     baseline_s: tuple[float, float] | None = None
+    #: In that baseline, when the first application-shaped resource was asked for, from each
+    #: phase's start: the earliest any provider could spend the budget (the engine start).
+    engine_start_s: tuple[float, float] | None = None
+
+    @property
+    def wall_s(self) -> float:
+        return self.up.wall_s + self.destroy.wall_s
 
     @property
     def ratio(self) -> float:
-        return (self.up.wall_s + self.destroy.wall_s) / (self.up.floor_s + self.destroy.floor_s)
+        return self.wall_s / (self.up.floor_s + self.destroy.floor_s)
+
+    @property
+    def limit_s(self) -> float:
+        """1.3x the budget floor, plus the engine start once measured (without: none)."""
+        engine = sum(self.engine_start_s) if self.engine_start_s else 0.0
+        return TARGET_RATIO * (self.up.floor_s + self.destroy.floor_s) + engine
 
     @property
     def passed(self) -> bool:
         first_time = not self.up.failed and not self.destroy.failed
-        return first_time and not any(self.left_behind.values()) and self.ratio <= TARGET_RATIO
+        return first_time and not any(self.left_behind.values()) and self.wall_s <= self.limit_s
 
     def line(self) -> str:
         verdict = "PASS" if self.passed else "FAIL"
+        engine = (
+            f" + engine start {self.engine_start_s[0]:.1f}s + {self.engine_start_s[1]:.1f}s"
+            if self.engine_start_s
+            else " (engine start not measured)"
+        )
         return (
             f"{verdict}  {self.stacks} stacks x {self.n} numbers, plain CLI, at once on one "
             f"account: up {self.up.passed}/{self.stacks} first time in {self.up.wall_s:.1f}s "
             f"(floor {self.up.floor_s:.1f}s), destroy {self.destroy.passed}/{self.stacks} in "
             f"{self.destroy.wall_s:.1f}s (floor {self.destroy.floor_s:.1f}s); total "
-            f"{self.ratio:.2f}x the floor (target <= {TARGET_RATIO}x); 429s "
+            f"{self.wall_s:.1f}s, limit {self.limit_s:.1f}s = {TARGET_RATIO}x the floors"
+            f"{engine}; {self.ratio:.2f}x the floor alone; 429s "
             f"{self.up.status_429 + self.destroy.status_429}; left behind {self.left_behind}"
             + (
                 f"; baseline (no requests) up {self.baseline_s[0]:.1f}s, destroy "
@@ -207,21 +238,40 @@ def run_row(
         return Row(count, n, "cli", up, destroy, _left_behind(emu.control.state()))
 
 
-def run_baseline(count: int, n: int, log: Callable[[str], None] = print) -> tuple[float, float]:
+def run_baseline(
+    count: int, n: int, log: Callable[[str], None] = print
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """``count`` stacks of the same graph on the no-work provider (:mod:`bench.null_provider`),
-    up then destroy at once: the engine's and the machine's share of the rows' wall time."""
+    up then destroy at once: the engine's and the machine's share of the rows' wall time. Returns
+    the phases' wall times and their engine starts (when the first application-shaped resource
+    was asked for, from the phase's start)."""
     with (
         tempfile.TemporaryDirectory(prefix="bw-many-null-") as tmp,
         EmulatorProcess(0.0) as emu,  # for the stacks' config only: nothing calls it
     ):
-        env = {"PYTHONPATH": str(HERE.parent)}  # the provider is pickled by reference
+        calls = Path(tmp) / "calls.log"
+        # The provider is pickled by reference: the repository goes on its PYTHONPATH.
+        env = {"PYTHONPATH": str(HERE.parent), CALL_LOG_ENV: str(calls)}
         stacks = _stacks(emu, Path(tmp), count, n, env, layout="null")
+        started = time.time()
         up, up_failed = _at_once(stacks, "up")
+        between = time.time()
         destroy, destroy_failed = _at_once(stacks, "destroy")
+        noted = [line.split() for line in calls.read_text().splitlines()]
     if up_failed or destroy_failed:
         raise RuntimeError(f"the baseline failed: {up_failed + destroy_failed}")
-    log(f"  {count} stacks, baseline: up {up:.1f}s, destroy {destroy:.1f}s")
-    return round(up, 1), round(destroy, 1)
+    first = {
+        call: min(float(at) for kind, at in noted if kind == call) - since
+        for call, since in (("create", started), ("delete", between))
+    }
+    log(
+        f"  {count} stacks, baseline: up {up:.1f}s (engine start {first['create']:.1f}s), "
+        f"destroy {destroy:.1f}s (engine start {first['delete']:.1f}s)"
+    )
+    return (round(up, 1), round(destroy, 1)), (
+        round(first["create"], 1),
+        round(first["delete"], 1),
+    )
 
 
 def _left_behind(state: dict[str, Any]) -> dict[str, int]:
@@ -243,15 +293,22 @@ def section(rows: list[Row], meta: dict[str, Any]) -> str:
         f"{meta['processing_s']:g} s. Each stack: its own order, application and bindings; "
         "all `up`s at once through the plain CLI, then all `destroy`s at once.",
         "",
+        "The limit is 1.3x the two budget floors plus the engine start of each phase: when the "
+        "same stacks on a provider that does no work were first asked for their application "
+        "(the earliest any provider could spend the budget; see the module's docstring). The "
+        "ratio is the wall time over the floors alone.",
+        "",
         "| stacks | N each | up wall (s) | up floor (s) | destroy wall (s) | destroy floor (s) "
-        "| ratio | first-time passes | 429s | /applications requests | baseline up / destroy (s) "
+        "| engine start up / destroy (s) | total (s) | limit (s) | ratio to floors "
+        "| first-time passes | 429s | /applications requests | baseline up / destroy (s) "
         "| result |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         body.append(
             f"| {r.stacks} | {r.n} | {r.up.wall_s:.1f} | {r.up.floor_s:.1f} | "
-            f"{r.destroy.wall_s:.1f} | {r.destroy.floor_s:.1f} | {r.ratio:.2f} | "
+            f"{r.destroy.wall_s:.1f} | {r.destroy.floor_s:.1f} | {_pair(r.engine_start_s)} | "
+            f"{r.wall_s:.1f} | {r.limit_s:.1f} | {r.ratio:.2f} | "
             f"up {r.up.passed}/{r.stacks}, destroy {r.destroy.passed}/{r.stacks} | "
             f"{r.up.status_429 + r.destroy.status_429} | "
             f"{r.up.application_requests + r.destroy.application_requests} | "
@@ -290,7 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--processing-seconds", type=float, default=2.0)
     p.add_argument("--no-publish", action="store_true", help="leave bench/RESULTS.md as it is")
     p.add_argument(
-        "--baseline", action="store_true", help="also time the stacks on a no-work provider"
+        "--no-baseline",
+        action="store_true",
+        help="skip the no-work provider's run (then no engine start is allowed for)",
     )
     p.add_argument(
         "--per-process-pacing",
@@ -303,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     for count in [int(x) for x in args.stacks.split(",") if x.strip()]:
         print(f"{count} stacks x {args.numbers} numbers:", flush=True)
         rows.append(run_row(count, args.numbers, pacing, shared=not args.per_process_pacing))
-        if args.baseline:
-            rows[-1].baseline_s = run_baseline(count, args.numbers)
+        if not args.no_baseline:
+            rows[-1].baseline_s, rows[-1].engine_start_s = run_baseline(count, args.numbers)
         print(rows[-1].line(), flush=True)
     cli = subprocess.run(
         [str(find_cli_bin_dir() / "pulumi"), "version"], capture_output=True, text=True, check=False
@@ -318,7 +377,12 @@ def main(argv: list[str] | None = None) -> int:
         "processing_s": args.processing_seconds,
     }
     (HERE / "results").mkdir(exist_ok=True)
-    payload = {**meta, "rows": [asdict(r) | {"ratio": r.ratio, "passed": r.passed} for r in rows]}
+    payload = {
+        **meta,
+        "rows": [
+            asdict(r) | {"ratio": r.ratio, "limit_s": r.limit_s, "passed": r.passed} for r in rows
+        ],
+    }
     (HERE / "results" / "many_stacks.json").write_text(json.dumps(payload, indent=2) + "\n")
     if not args.no_publish:
         publish(section(rows, meta))

@@ -87,10 +87,30 @@ class SharedBucket:
 
     def take(self) -> float:
         """Reserve one token; returns the seconds waited for it."""
+        if self.burst == 1:
+            return self._take_when_due()
         wait = self.reserve()
         if wait > 0:
             time.sleep(wait)
         return wait
+
+    def _take_when_due(self) -> float:
+        """A budget of one request at a time (``/applications``) is claimed when due, never
+        ahead: a process that wakes late on a busy machine then moves the next turn back.
+        Turns reserved ahead would each keep their instant, so a late send bunches with the
+        next one and Bandwidth answers 429."""
+        waited = 0.0
+        while True:
+            with self._locked() as fd:
+                now = time.time()
+                tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, now)
+                tokens = min(1.0, tokens + max(0.0, now - updated) * self.rate)
+                if tokens >= 1.0 - 1e-9:
+                    _write(fd, tokens - 1.0, max(now, updated))
+                    return waited
+                due = (1.0 - tokens) / self.rate
+            time.sleep(due)
+            waited += due
 
     def reserve(self) -> float:
         """Reserve one token under the file's lock; returns how long until it is due."""

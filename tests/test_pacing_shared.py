@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from bw_pulumi import _pacing_shared as pacing_shared
 from bw_pulumi._pacing import Budget, Pacer
 from bw_pulumi._pacing_shared import DIR_ENV, STALE_SECONDS, SharedBucket, pacing_dir, prune
 
@@ -41,6 +45,34 @@ def test_a_clock_stepped_back_mints_no_tokens(tmp_path: Path) -> None:
     future = time.time() + 3600  # written by a process whose clock was an hour ahead
     path.write_bytes(f"{-1.0!r} {future!r}".encode().ljust(64))
     assert bucket.reserve() == pytest.approx(2.0, abs=0.05)
+
+
+def test_one_at_a_time_turns_stay_a_full_interval_apart_when_senders_wake_late(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A busy machine: every other wake-up comes 60 ms late. Turns reserved ahead would let the
+    # punctual sender go right after the late one; turns claimed when due keep them apart.
+    late = iter([0.06, 0.0] * 50)
+    slow = SimpleNamespace(time=time.time, sleep=lambda s: time.sleep(s + next(late)))
+    monkeypatch.setattr(pacing_shared, "time", slow)
+    path, interval = tmp_path / "b", 0.1
+    claims: list[float] = []
+    lock = threading.Lock()
+
+    def sender() -> None:
+        bucket = SharedBucket(path, 1 / interval, 1)
+        for _ in range(4):
+            bucket.take()
+            with lock:
+                claims.append(time.time())
+
+    threads = [threading.Thread(target=sender) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gaps = [b - a for a, b in itertools.pairwise(sorted(claims))]
+    assert len(claims) == 12 and min(gaps) >= interval * 0.95, gaps
 
 
 def test_a_pacer_given_a_scope_shares_its_bucket_through_the_directory(

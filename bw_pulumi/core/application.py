@@ -117,18 +117,26 @@ class ApplicationCore(CoreBase):
                 if not _changed_fields(_live_inputs(a), inputs)
             }
 
-        # Listed first so that, if the POST's answer is lost, the application it created can be
-        # told apart from a look-alike that another stack (or a person) already owns.
-        before = look_alikes()
+        # `/applications` allows one request a second per account, shared by every stack, so
+        # the list is read only after a POST whose answer was lost: listing before every POST
+        # would halve how many stacks can create at once. Each look-up is the baseline for the
+        # next POST. The first has none, so it keeps only the look-alikes no number uses (a
+        # POST a moment ago made ours, and nothing is bound to it yet): one in use is another
+        # stack's or a person's, and is never taken over.
+        seen: set[str] | None = None
 
         def find() -> str | None:
-            # Ours is the one look-alike that was not there before the first POST.
-            new = look_alikes() - before
+            nonlocal seen
+            first, before = seen is None, seen or set()
+            seen = look_alikes()
+            new = seen - before
+            if first:
+                new = {a for a in new if not client.number_page(a, page_size=1).numbers}
             if len(new) > 1:
                 raise Conflict(
-                    f"several applications like {inputs['name']!r} appeared while this one was "
-                    f"being created ({', '.join(sorted(new))}); set adopt_application_id to take "
-                    f"one over (destroy will then delete it)"
+                    f"several applications like {inputs['name']!r} could be the one this "
+                    f"create's POST made ({', '.join(sorted(new))}); set adopt_application_id "
+                    "to this stack's (destroy will then delete it)"
                 )
             return new.pop() if new else None
 

@@ -164,17 +164,22 @@ class Budgets:
 
 
 class Stats:
-    """Request counters by route and by status, read by the benchmark (``GET /_emulator/stats``)."""
+    """Request counters by route and by status, read by the benchmark (``GET /_emulator/stats``),
+    and when each route was first and last asked for (wall-clock seconds): where a phase's time
+    went, next to a budget's floor."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self._status: Counter[str] = Counter()
+        self._seen: dict[str, list[float]] = {}
 
     def count(self, route: str, status: str) -> None:
+        now = time.time()
         with self._lock:
             self._requests[route] += 1
             self._status[status] += 1
+            self._seen.setdefault(route, [now, now])[1] = now
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -182,9 +187,11 @@ class Stats:
                 "requests": dict(self._requests),
                 "status": dict(self._status),
                 "total": sum(self._requests.values()),
+                "seen": {route: list(span) for route, span in self._seen.items()},
             }
 
     def clear(self) -> None:
         with self._lock:
             self._requests.clear()
             self._status.clear()
+            self._seen.clear()

@@ -87,6 +87,10 @@ def hosted_messaging(cfg: pulumi.Config) -> tuple[Subscription, ImportTnOrder, A
             incoming_message_url=cfg.get("messageUrl") or callback_url,
             callback_http_method="POST",
         ),
+        # Pulumi destroys a level of the dependency graph at a time, from the deepest: beside
+        # the order (one level under the callbacks) the application is deleted while the
+        # removal order runs, instead of after it. Its create waits only for the subscription.
+        opts=pulumi.ResourceOptions(depends_on=[callbacks]),
     )
     return callbacks, order, app
 

@@ -55,6 +55,21 @@ def test_a_row_passes_only_first_time_within_the_ratio_and_leaving_nothing() -> 
     assert _row(15.0).line().startswith("FAIL  10 stacks x 10 numbers")
 
 
+def test_the_engine_start_is_allowed_once_on_top_of_the_budget_ratio() -> None:
+    # 1.3 x (10 + 10) = 26 s for the budget, plus the 7 + 4 s the engine took to ask at all.
+    assert not _row(25.0).passed
+    started = _row(25.0)
+    started.engine_start_s = (7.0, 4.0)
+    assert started.limit_s == pytest.approx(37.0) and started.passed
+    assert started.ratio == pytest.approx(37 / 20)  # the plain ratio is still shown
+    late = _row(25.1 + 1.0)
+    late.engine_start_s = (7.0, 3.0)
+    assert not late.passed
+    assert (
+        "engine start 7.0s + 4.0s" in started.line() and "1.85x the floor alone" in started.line()
+    )
+
+
 def test_the_section_replaces_its_old_self_and_survives_a_rewrite(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\ntable\n")

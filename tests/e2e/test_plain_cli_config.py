@@ -114,9 +114,10 @@ def test_destroy_after_a_credential_rotation_names_the_saved_config_and_the_comm
             assert hint and all("pulumi destroy --run-program" in line for line in hint), hint
             assert "rotated-pw-7d1e" not in failed.output
 
-            # The binding (Catapult: its secret did not change) went; the rest wait for this.
+            # The bindings and the application (Catapult: its secret did not change; the
+            # application goes beside the order) went; the rest wait for this.
             gone = cli.stack_cmd("destroy", "--run-program").check()
-            assert summary(gone)["deleted"] == 4
+            assert summary(gone)["deleted"] == 3
             assert_emulator_empty(rotated)
             cli.ok("stack", "rm", "--yes", "--stack", cli.stack)
 

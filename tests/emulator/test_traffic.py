@@ -81,6 +81,15 @@ def test_stats_count_requests_by_route_and_status(api: Api) -> None:
     assert stats["total"] == 3
 
 
+def test_stats_say_when_each_route_was_first_and_last_asked_for(api: Api) -> None:
+    before = time.time()
+    api.d("GET", "/subscriptions")
+    between = time.time()
+    api.d("GET", "/subscriptions")
+    first, last = api.emu.control.stats()["seen"]["GET dashboard.subscriptions.list"]
+    assert before <= first <= between <= last <= time.time()
+
+
 def test_reset_forgets_everything(api: Api) -> None:
     api.emu.control.numbers(in_service=["9195550100"], failing={"9195550101": 19005})
     api.c("POST", "/applications", json={"name": "a", "incomingMessageUrl": "http://x/y"})

@@ -162,7 +162,16 @@ def test_create_retried_after_a_503_makes_its_own_object_beside_a_look_alike(
             SubscriptionSpec("importtnorders", HOOK, 3600)
         )
     else:
+        # In use by a number: another stack's, so never the one a failed POST just made.
+        emu.control.numbers(in_service=[TN])
         look_alike = _app(emu)
+        catapult(emu).import_number(
+            E164,
+            look_alike,
+            account_id=emu.account_id,
+            username=emu.username,
+            password=emu.password,
+        )
     script = Script(Step("POST", kind.fragment, "503"))
     created = _create(emu, kind, script, kind.inputs(emu))
     assert script.pending == []

@@ -61,14 +61,43 @@ def test_lost_answer_never_takes_over_another_stacks_binding(emu: Emulator) -> N
     assert catapult(emu).get_number(their_binding).application_id == theirs
 
 
-def test_lost_answer_to_an_application_create_resumes_it_not_a_look_alike(emu: Emulator) -> None:
+def test_lost_answer_to_an_application_create_resumes_the_application_it_made(
+    emu: Emulator,
+) -> None:
+    with lossy_proxy(emu.catapult_url, lose_first("POST", "/applications")) as url:
+        provider = configured(ApplicationProvider, emu, **{"bandwidth:catapultUrl": url})
+        created = provider.create(_checked(provider, {"name": "sms", "incoming_message_url": HOOK}))
+    assert [app["id"] for app in emu.control.state()["applications"]] == [created.id]
+    # One POST and one look-up: no list before the POST spends the 1/s budget.
+    apps = {k: v for k, v in emu.control.stats()["requests"].items() if "applications" in k}
+    assert sum(apps.values()) == 2, apps
+
+
+def test_lost_answer_beside_a_look_alike_in_use_makes_its_own_and_leaves_that_one(
+    emu: Emulator,
+) -> None:
+    emu.control.numbers(in_service=[TN])
     look_alike = _app(emu)
+    _bind_by_hand(emu, look_alike)
     with lossy_proxy(emu.catapult_url, lose_first("POST", "/applications")) as url:
         provider = configured(ApplicationProvider, emu, **{"bandwidth:catapultUrl": url})
         created = provider.create(_checked(provider, {"name": "sms", "incoming_message_url": HOOK}))
     ids = {app["id"] for app in emu.control.state()["applications"]}
-    assert created.id in ids and created.id != look_alike
-    assert ids == {look_alike, created.id}
+    assert created.id != look_alike and ids == {look_alike, created.id}
+
+
+def test_lost_answer_beside_two_unused_look_alikes_takes_neither(emu: Emulator) -> None:
+    # Ours and an unused twin cannot be told apart without listing before every POST (which
+    # would spend /applications' 1/s twice): with one unused twin already there, the lost
+    # POST leaves two, and the create refuses rather than guess.
+    twin = _app(emu)
+    with lossy_proxy(emu.catapult_url, lose_first("POST", "/applications")) as url:
+        provider = configured(ApplicationProvider, emu, **{"bandwidth:catapultUrl": url})
+        with pytest.raises(Conflict, match="adopt_application_id") as raised:
+            provider.create(_checked(provider, {"name": "sms", "incoming_message_url": HOOK}))
+    ids = {app["id"] for app in emu.control.state()["applications"]}
+    assert twin in ids and len(ids) == 2
+    assert all(i in str(raised.value) for i in ids)
 
 
 def test_lost_answer_to_a_subscription_create_resumes_it_not_a_look_alike(emu: Emulator) -> None:
