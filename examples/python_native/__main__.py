@@ -32,6 +32,9 @@ app = bandwidth.Application(
     name=f"{pulumi.get_project()}-{pulumi.get_stack()}",
     incoming_message_url=callback_url,
     callback_http_method="POST",
+    # One level under the callbacks, as the order is: Pulumi destroys a level at a time, so the
+    # application is deleted while the removal order runs rather than after it.
+    opts=pulumi.ResourceOptions(depends_on=[callbacks]),
 )
 bindings = bandwidth.PhoneNumberBindings(
     "bindings", application_id=app.application_id, telephone_numbers=order.imported_numbers

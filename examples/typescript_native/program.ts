@@ -31,7 +31,9 @@ export function hostedMessaging() {
         name: `${pulumi.getProject()}-${pulumi.getStack()}`,
         incomingMessageUrl: callbackUrl,
         callbackHttpMethod: "POST",
-    });
+    // One level under the callbacks, as the order is: Pulumi destroys a level at a time, so the
+    // application is deleted while the removal order runs rather than after it.
+    }, { dependsOn: [callbacks] });
     const bindings = new bandwidth.PhoneNumberBindings("bindings", {
         applicationId: app.applicationId,
         telephoneNumbers: order.importedNumbers,
