@@ -102,11 +102,9 @@ class SharedBucket:
         waited = 0.0
         while True:
             with self._locked() as fd:
-                now = time.time()
-                tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, now)
-                tokens = min(1.0, tokens + max(0.0, now - updated) * self.rate)
+                tokens, stamp = self._refilled(fd)
                 if tokens >= 1.0 - 1e-9:
-                    _write(fd, tokens - 1.0, max(now, updated))
+                    _write(fd, tokens - 1.0, stamp)
                     return waited
                 due = (1.0 - tokens) / self.rate
             time.sleep(due)
@@ -115,12 +113,17 @@ class SharedBucket:
     def reserve(self) -> float:
         """Reserve one token under the file's lock; returns how long until it is due."""
         with self._locked() as fd:
-            now = time.time()
-            tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, now)
-            # A clock stepped back must not mint tokens: never count time before ``updated``.
-            tokens = min(self.burst, tokens + max(0.0, now - updated) * self.rate) - 1.0
-            _write(fd, tokens, max(now, updated))
+            tokens, stamp = self._refilled(fd)
+            tokens -= 1.0
+            _write(fd, tokens, stamp)
         return 0.0 if tokens >= 0 else -tokens / self.rate
+
+    def _refilled(self, fd: int) -> tuple[float, float]:
+        """The locked file's tokens refilled to now, and the instant to stamp them with."""
+        now = time.time()
+        tokens, updated = _parse(os.pread(fd, 64, 0), self.burst, now)
+        # A clock stepped back must not mint tokens: never count time before ``updated``.
+        return min(self.burst, tokens + max(0.0, now - updated) * self.rate), max(now, updated)
 
     def release(self) -> None:
         """Give back one reserved token (the probe made when the bucket is opened)."""
