@@ -181,24 +181,18 @@ class PhoneNumberBindingsCore(CoreBase):
         tracked = (
             list(state["telephone_numbers"]) if "telephone_numbers" in state else sorted(listed)
         )
-        missing = [n for n in old_ids if n not in listed]
-        elsewhere = run_many(catapult.get_number, missing, "looked up {done}/{total} numbers")
-        gone = [n for n, exc in elsewhere.failed.items() if isinstance(exc, NotFound)]
-        if len(gone) < len(elsewhere.failed):
-            raise next(e for e in elsewhere.failed.values() if not isinstance(e, NotFound))
-        if gone:
-            self.confirm_gone("catapult")
+        elsewhere, gone = self._look_up([n for n in old_ids if n not in listed])
         if old_ids and len(gone) == len(old_ids) and not listed:
             return ReadOutcome(None, {})  # every binding is gone: the next up binds them anew
         bound = {n: Bound(listed[n].number_id) for n in tracked if n in listed}
         in_service = self._read_in_service(list(bound))
-        _report_drift(app_id, gone, elsewhere.done, in_service)
+        _report_drift(app_id, gone, elsewhere, in_service)
         inputs = {k: state[k] for k in INPUTS if k in state}
         inputs["application_id"] = app_id
         # A number moved to another application is that application's now, as adoption sees
         # it: it leaves the state, so destroy never unbinds it and the next up binds it only
         # with adopt_existing (else a conflict naming it).
-        drifted = set(gone) | set(elsewhere.done)
+        drifted = set(gone) | set(elsewhere)
         inputs["telephone_numbers"] = [n for n in tracked if n not in drifted]
         failed = {f["number"]: f for f in state.get("failed_numbers") or ()}
         outs = _outputs(inputs, bound, in_service, {})
@@ -231,26 +225,29 @@ class PhoneNumberBindingsCore(CoreBase):
             return {}
         catapult = self.catapult()
         listed = {n.number: n.number_id for n in catapult.list_numbers(app_id) if n.number in ids}
-        rest = [n for n in ids if n not in listed]
-        looked = run_many(catapult.get_number, rest, "looked up {done}/{total} numbers")
-        gone = [n for n, exc in looked.failed.items() if isinstance(exc, NotFound)]
-        if len(gone) < len(looked.failed):
-            raise next(e for e in looked.failed.values() if not isinstance(e, NotFound))
-        if gone:
-            self.confirm_gone("catapult")
+        looked, _gone = self._look_up([n for n in ids if n not in listed])
         # On no application: unbound by hand but still on the user, no one else's.
         here = {
-            n: info.number_id
-            for n, info in looked.done.items()
-            if info.application_id in (app_id, None)
+            n: info.number_id for n, info in looked.items() if info.application_id in (app_id, None)
         }
-        elsewhere = {n: info for n, info in looked.done.items() if n not in here}
+        elsewhere = {n: info for n, info in looked.items() if n not in here}
         if elsewhere:
             log(
                 f"left {len(elsewhere)} number(s) bound: on another application now, not this "
                 f"stack's ({_where(elsewhere)})"
             )
         return {**listed, **here}
+
+    def _look_up(self, numbers: list[str]) -> tuple[dict[str, NumberInfo], list[str]]:
+        """Each number's own GET (those an application's list did not show): what Catapult
+        has, and the numbers it no longer has at all (after proving a 404 means gone)."""
+        looked = run_many(self.catapult().get_number, numbers, "looked up {done}/{total} numbers")
+        gone = [n for n, exc in looked.failed.items() if isinstance(exc, NotFound)]
+        if len(gone) < len(looked.failed):
+            raise next(e for e in looked.failed.values() if not isinstance(e, NotFound))
+        if gone:
+            self.confirm_gone("catapult")
+        return dict(looked.done), gone
 
 
 def _owned_ids(props: Mapping[str, Any]) -> dict[str, str]:
